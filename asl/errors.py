@@ -40,6 +40,7 @@ __all__ = [
     "DefinitionError",
     "DefinitionIssue",
     "ExecutionFailed",
+    "MissingResolvers",
     "StatesError",
 ]
 
@@ -138,3 +139,11 @@ class ExecutionFailed(ASLError):
         self.execution = execution
         """The finished :class:`asl.Execution` (status, output, error, cause, events)."""
         super().__init__(f"execution {status}: {error}" + (f": {cause}" if cause else ""))
+
+
+class MissingResolvers(ASLError, LookupError):
+    """``strict=True`` and some Task states have no resolver; ``missing`` names them."""
+
+    def __init__(self, missing: Sequence[str]) -> None:
+        self.missing = list(missing)
+        super().__init__("no resolver for: " + "; ".join(self.missing))

@@ -35,7 +35,7 @@ class PathSyntaxError(ValueError):
     """A path, template or intrinsic call that does not compile (found at parse time)."""
 
 
-class PathNotFound(Exception):  # noqa: N818 - a signal, not a failure: callers word the ASL error
+class PathNotFound(Exception):  # a signal, not a failure: callers word the ASL error
     """A single-value path matched nothing at run time.
 
     The caller turns it into ``States.Runtime`` with the wording AWS uses for its field.

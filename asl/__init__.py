@@ -1,0 +1,42 @@
+"""asl: run AWS Step Functions state machines offline, in-process, with AWS's semantics.
+
+>>> import asl
+>>> asl.run({"StartAt": "Hi", "States": {"Hi": {"Type": "Pass", "Result": "hello", "End": True}}})
+'hello'
+"""
+
+from . import testing as testing
+from ._api import run as run
+from ._api import run_async as run_async
+from ._api import start_async as start_async
+from .errors import ASLError as ASLError
+from .errors import DefinitionError as DefinitionError
+from .errors import DefinitionIssue as DefinitionIssue
+from .errors import ExecutionFailed as ExecutionFailed
+from .errors import MissingResolvers as MissingResolvers
+from .errors import StatesError as StatesError
+from .execution import Execution as Execution
+from .parser import parse as parse
+from .parser import validate as validate
+from .resolvers import TaskCall as TaskCall
+from .states import StateMachine as StateMachine
+
+__all__ = [
+    "ASLError",
+    "DefinitionError",
+    "DefinitionIssue",
+    "Execution",
+    "ExecutionFailed",
+    "MissingResolvers",
+    "StateMachine",
+    "StatesError",
+    "TaskCall",
+    "parse",
+    "run",
+    "run_async",
+    "start_async",
+    "testing",
+    "validate",
+]
+
+__version__ = "0.1.0"

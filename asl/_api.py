@@ -1,0 +1,118 @@
+"""The public entry points: glue between the parser and the executor."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from typing import Any
+
+import anyio
+
+from .clock import Clock, RealClock
+from .errors import ExecutionFailed, MissingResolvers
+from .execution import SUCCEEDED, Execution
+from .executor import execute
+from .parser import parse
+from .resolvers import Resolver, ResolverTable, unresolved
+from .states import StateMachine, TaskState
+
+__all__ = ["run", "run_async", "start_async"]
+
+
+def _rng(seed: int | None, rng: random.Random | None) -> random.Random:
+    if rng is not None:
+        return rng
+    return random.Random(seed)
+
+
+def _task_resources(machine: StateMachine) -> list[tuple[str, str]]:
+    return [(s.name, s.resource) for s in machine if isinstance(s, TaskState)]
+
+
+async def start_async(
+    definition: Any,
+    input: Any = None,
+    *,
+    resolvers: Mapping[str, Resolver] | None = None,
+    clock: Clock | None = None,
+    context: Mapping[str, Any] | None = None,
+    seed: int | None = None,
+    rng: random.Random | None = None,
+    strict: bool = False,
+) -> Execution:
+    """Run an execution to its end and return it, whatever its status."""
+    machine = parse(definition)
+    table = ResolverTable.build(resolvers)
+    if strict:
+        missing = unresolved(table, _task_resources(machine))
+        if missing:
+            raise MissingResolvers(missing)
+    return await execute(
+        machine,
+        input,
+        resolvers=table,
+        clock=clock or RealClock(),
+        rng=_rng(seed, rng),
+        context=context,
+    )
+
+
+def _outcome(execution: Execution) -> Any:
+    if execution.status != SUCCEEDED:
+        raise ExecutionFailed(execution.status, execution.error, execution.cause, execution)
+    return execution.output
+
+
+async def run_async(
+    definition: Any,
+    input: Any = None,
+    *,
+    resolvers: Mapping[str, Resolver] | None = None,
+    clock: Clock | None = None,
+    context: Mapping[str, Any] | None = None,
+    seed: int | None = None,
+    rng: random.Random | None = None,
+    strict: bool = False,
+) -> Any:
+    """Like :func:`run`, inside a running event loop (asyncio or trio through anyio)."""
+    execution = await start_async(
+        definition, input, resolvers=resolvers, clock=clock, context=context, seed=seed, rng=rng, strict=strict
+    )
+    return _outcome(execution)
+
+
+def run(
+    definition: Any,
+    input: Any = None,
+    *,
+    resolvers: Mapping[str, Resolver] | None = None,
+    clock: Clock | None = None,
+    context: Mapping[str, Any] | None = None,
+    seed: int | None = None,
+    rng: random.Random | None = None,
+    strict: bool = False,
+) -> Any:
+    """Run a state machine to its end and return its output.
+
+    ``definition`` is a dict, JSON text, a path to a ``.json`` file or a parsed
+    :class:`StateMachine`. ``resolvers`` maps a state name, a Resource ARN or an ARN glob
+    to a Python callable (sync or async) serving that Task. ``clock`` defaults to real
+    time; ``asl.testing.VirtualClock()`` makes every wait instant. ``context`` is merged
+    into the context object (``$$``). ``seed``/``rng`` make jitter, ``States.UUID`` and
+    ``States.MathRandom`` reproducible. ``strict`` refuses to start when a Task has no
+    resolver.
+
+    Raises :class:`asl.DefinitionError` for an invalid definition and
+    :class:`asl.ExecutionFailed` when the execution does not succeed.
+    """
+    clock = clock or RealClock()
+
+    async def main() -> Execution:
+        return await start_async(
+            definition, input, resolvers=resolvers, clock=clock, context=context, seed=seed, rng=rng, strict=strict
+        )
+
+    factory = clock.loop_factory()
+    options = {"loop_factory": factory} if factory is not None else {}
+    execution = anyio.run(main, backend="asyncio", backend_options=options)
+    return _outcome(execution)

@@ -1,0 +1,274 @@
+"""Parallel and Map states on anyio task groups.
+
+Each branch or iteration runs in its own :class:`Frame` (outer variables readable, its
+assignments local). The first failure cancels the others and becomes the state's
+error; children catch their own errors, so no ``ExceptionGroup`` ever leaves here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import anyio
+
+from ..errors import QUERY_EVALUATION_ERROR, StatesError
+from ..states import JSONATA
+from ._states import apply_result_path, input_path, jsonata_output, output_path, stage_assign
+from ._step import Step, compact_json
+from ._task import with_retry_catch
+
+if TYPE_CHECKING:
+    from ..states import MapState, ParallelState
+    from ._frame import Frame
+
+__all__ = ["map_state", "parallel_state"]
+
+Outcome = tuple[Any, str | None]
+
+
+async def _gather(jobs: Sequence[Callable[[], Awaitable[Any]]], limit: int = 0) -> list[Any]:
+    """Run the jobs concurrently; results in job order. The first error cancels the rest."""
+    results: list[Any] = [None] * len(jobs)
+    failure: list[BaseException] = []
+    limiter = anyio.CapacityLimiter(limit) if limit > 0 else None
+
+    async def one(i: int) -> None:
+        try:
+            if limiter is None:
+                results[i] = await jobs[i]()
+            else:
+                async with limiter:
+                    results[i] = await jobs[i]()
+        except Exception as e:
+            if not failure:
+                failure.append(e)
+            tg.cancel_scope.cancel()
+
+    async with anyio.create_task_group() as tg:
+        for i in range(len(jobs)):
+            tg.start_soon(one, i)
+    if failure:
+        raise failure[0]
+    return results
+
+
+# -- Parallel -----------------------------------------------------------------------------------
+
+
+async def parallel_state(step: Step, raw: Any) -> Outcome:
+    """Parallel: every branch on the same input; the output is their outputs in order."""
+    state: ParallelState = step.state  # type: ignore[assignment]
+    return await with_retry_catch(step, raw, lambda: _parallel_attempt(step, state, raw))
+
+
+async def _parallel_attempt(step: Step, state: ParallelState, raw: Any) -> Outcome:
+    from ._run import run_branch
+
+    frame = step.frame
+    jsonata = state.query_language == JSONATA
+    if jsonata:
+        states = step.states_var(raw)
+        data = raw if state.arguments is None else step.jsonata(state.arguments, states, "Arguments")
+    else:
+        data = input_path(step, raw)
+        if state.parameters is not None:
+            data = step.evaluate(state.parameters, data)
+    frame.record("ParallelStateStarted")
+
+    def branch_job(index: int) -> Callable[[], Awaitable[Any]]:
+        async def job() -> Any:
+            return await run_branch(frame.child(), state.branches[index], data)
+
+        return job
+
+    try:
+        result = await _gather([branch_job(i) for i in range(len(state.branches))])
+    except StatesError as err:
+        frame.record("ParallelStateFailed", error=err.error, cause=err.cause)
+        raise
+    frame.record("ParallelStateSucceeded")
+    if jsonata:
+        states = step.states_var(raw, result=result)
+        stage_assign(step, state.assign, raw, states)
+        return jsonata_output(step, states, result), state.next
+    if state.result_selector is not None:
+        result = step.evaluate(state.result_selector, result)
+    stage_assign(step, state.assign, result, None)
+    return output_path(step, apply_result_path(step, state.result_path, raw, result)), state.next
+
+
+# -- Map ----------------------------------------------------------------------------------------
+
+
+async def map_state(step: Step, raw: Any) -> Outcome:
+    """Map: the processor once per item; the output is the results in item order."""
+    state: MapState = step.state  # type: ignore[assignment]
+    return await with_retry_catch(step, raw, lambda: _map_attempt(step, state, raw))
+
+
+def _map_items(step: Step, state: MapState, raw: Any, data: Any) -> list[Any]:
+    if state.query_language == JSONATA:
+        if state.items is None:
+            items = raw
+        else:
+            items = step.jsonata(state.items, step.states_var(raw), "Items")
+            if not isinstance(items, list):
+                text = getattr(state.items, "text", "")
+                raise step.error(
+                    QUERY_EVALUATION_ERROR,
+                    f"The JSONata expression '{text}' specified for the field 'Items' returned an "
+                    f"unexpected result type. Expected 'array', but was '{_type_name(items)}' for value: "
+                    f"{compact_json(items)}",
+                )
+        if not isinstance(items, list):
+            raise step.error(
+                QUERY_EVALUATION_ERROR, f"Map state input must be an array but was: {compact_json(items)}"
+            )
+        return items
+    items = data
+    if state.items_path is not None:
+        items = step.path(state.items_path, data)
+    if not isinstance(items, list):
+        raise step.runtime(f"Map state input must be an array but was: {compact_json(items)}")
+    return items
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _shown(value: Any) -> str:
+    return value if isinstance(value, str) else compact_json(value)
+
+
+def _as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        return int(value)
+    return None
+
+
+def _as_float(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _path_number(step: Step, path: Any, data: Any, field: str, kind: str) -> Any:
+    """A number read by a ``...Path`` field; AWS also takes numeric strings."""
+    value = step.path(path, data)
+    number = _as_int(value) if kind == "integer" else _as_float(value)
+    if number is None:
+        raise step.runtime(
+            f'The {field} field refers to value "{_shown(value)}" which is not a valid {kind}: {path.text}'
+        )
+    return number
+
+
+def _field_number(step: Step, value: Any, raw: Any, field: str) -> Any:
+    """A number given literally or (JSONata) as an expression."""
+    if value is None or isinstance(value, (int, float)):
+        return value
+    return step.jsonata(value, step.states_var(raw), field)
+
+
+def _max_concurrency(step: Step, state: MapState, raw: Any, data: Any) -> int:
+    if state.max_concurrency_path is not None:
+        return int(_path_number(step, state.max_concurrency_path, data, "MaxConcurrencyPath", "integer"))
+    value = _field_number(step, state.max_concurrency, raw, "MaxConcurrency")
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
+
+
+def _tolerance(step: Step, state: MapState, raw: Any, data: Any) -> tuple[int | None, float | None]:
+    """(ToleratedFailureCount, ToleratedFailurePercentage), checked as AWS checks them."""
+    if state.tolerated_failure_count_path is not None:
+        count = _path_number(step, state.tolerated_failure_count_path, data, "ToleratedFailureCountPath", "integer")
+    else:
+        count = _field_number(step, state.tolerated_failure_count, raw, "ToleratedFailureCount")
+    if state.tolerated_failure_percentage_path is not None:
+        percentage = _path_number(
+            step, state.tolerated_failure_percentage_path, data, "ToleratedFailurePercentagePath", "float"
+        )
+    else:
+        percentage = _field_number(step, state.tolerated_failure_percentage, raw, "ToleratedFailurePercentage")
+    if count is not None and count < 0:
+        raise step.runtime("ToleratedFailureCount cannot be negative.")
+    if percentage is not None and not 0 <= percentage <= 100:
+        raise step.runtime("ToleratedFailurePercentage must be between 0 and 100.")
+    return count, percentage
+
+
+async def _map_attempt(step: Step, state: MapState, raw: Any) -> Outcome:
+    from ._run import run_branch
+
+    frame = step.frame
+    jsonata = state.query_language == JSONATA
+    data = raw if jsonata else input_path(step, raw)
+    items = _map_items(step, state, raw, data)
+    limit = _max_concurrency(step, state, raw, data)
+    _tolerance(step, state, raw, data)
+    frame.record("MapStateStarted", length=len(items))
+    selector = state.item_selector
+
+    def item_input(index: int, item: Any) -> Any:
+        if selector is None:
+            return item
+        context = dict(step.context)
+        context["Map"] = {"Item": {"Index": index, "Value": item}}
+        if jsonata:
+            states = {"input": raw, "context": context}
+            return step.jsonata(selector, states, "ItemSelector")  # type: ignore[arg-type]
+        saved = step.scope.context
+        step.scope.context = context
+        try:
+            return step.evaluate(selector, data)  # type: ignore[arg-type]
+        finally:
+            step.scope.context = saved
+
+    def item_job(index: int, item: Any) -> Callable[[], Awaitable[Any]]:
+        async def job() -> Any:
+            child: Frame = frame.child()
+            child.record("MapIterationStarted", index=index, name=state.name)
+            try:
+                out = await run_branch(child, state.processor, item_input(index, item))
+            except StatesError as err:
+                child.record("MapIterationFailed", index=index, name=state.name, error=err.error, cause=err.cause)
+                raise
+            child.record("MapIterationSucceeded", index=index, name=state.name)
+            return out
+
+        return job
+
+    try:
+        result = await _gather([item_job(i, item) for i, item in enumerate(items)], limit)
+    except StatesError as err:
+        frame.record("MapStateFailed", error=err.error, cause=err.cause)
+        raise
+    frame.record("MapStateSucceeded")
+    if jsonata:
+        states = step.states_var(raw, result=result)
+        stage_assign(step, state.assign, raw, states)
+        return jsonata_output(step, states, result), state.next
+    if state.result_selector is not None:
+        result = step.evaluate(state.result_selector, result)
+    stage_assign(step, state.assign, result, None)
+    return output_path(step, apply_result_path(step, state.result_path, raw, result)), state.next

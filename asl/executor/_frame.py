@@ -1,0 +1,76 @@
+"""What one execution shares (:class:`Run`) and what one branch of it owns (:class:`Frame`)."""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING, Any
+
+from .._time import format_timestamp
+
+if TYPE_CHECKING:
+    from ..clock import Clock
+    from ..execution import Execution
+    from ..resolvers import ResolverTable
+    from ..states import State, StateMachine
+
+__all__ = ["Frame", "Run"]
+
+_RETRYING_TYPES = frozenset({"Task", "Parallel", "Map"})
+
+
+class Run:
+    """Everything an execution's states share."""
+
+    __slots__ = ("base_context", "clock", "execution", "machine", "resolvers", "rng")
+
+    def __init__(
+        self,
+        machine: StateMachine,
+        execution: Execution,
+        resolvers: ResolverTable,
+        clock: Clock,
+        rng: random.Random,
+        base_context: dict[str, Any],
+    ) -> None:
+        self.machine = machine
+        self.execution = execution
+        self.resolvers = resolvers
+        self.clock = clock
+        self.rng = rng
+        self.base_context = base_context
+
+
+class Frame:
+    """One thread of control: the top level, a Parallel branch or a Map iteration.
+
+    It owns the variables its states see (a branch reads a copy of the outer ones, so
+    its assignments never leak out) and the id of its latest event.
+    """
+
+    __slots__ = ("context", "last_event", "run", "variables")
+
+    def __init__(self, run: Run, variables: dict[str, Any], context: dict[str, Any], last_event: int) -> None:
+        self.run = run
+        self.variables = variables
+        self.context = context
+        self.last_event = last_event
+
+    def record(self, event_type: str, **details: Any) -> int:
+        """Append a history event that follows this frame's latest one."""
+        run = self.run
+        event_id = run.execution.record(event_type, run.clock.now(), self.last_event, **details)
+        self.last_event = event_id
+        return event_id
+
+    def state_context(self, state: State, now: float) -> dict[str, Any]:
+        """The context object (``$$``) while ``state`` runs."""
+        context = dict(self.context)
+        info: dict[str, Any] = {"Name": state.name, "EnteredTime": format_timestamp(now)}
+        if state.type in _RETRYING_TYPES:
+            info["RetryCount"] = 0
+        context["State"] = info
+        return context
+
+    def child(self, context: dict[str, Any] | None = None) -> Frame:
+        """A frame for a branch or iteration: outer variables readable, assignments local."""
+        return Frame(self.run, dict(self.variables), context or self.context, self.last_event)

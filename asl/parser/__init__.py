@@ -1,0 +1,51 @@
+"""Definition -> :class:`~asl.states.StateMachine`: load, check structure and semantics, build.
+
+``validate`` returns every problem; ``parse`` raises :class:`~asl.errors.DefinitionError`
+carrying them, most relevant first. Neither mutates the caller's definition.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import DefinitionError, DefinitionIssue
+from ..states import StateMachine
+from ._build import build_machine
+from ._load import load_definition
+from ._validate import sort_issues, validate_dict
+
+__all__ = ["parse", "validate"]
+
+
+def _analyse(definition: Any) -> tuple[StateMachine | None, list[DefinitionIssue]]:
+    loaded, issues = load_definition(definition)
+    if loaded is None:
+        return None, issues
+    issues += validate_dict(loaded)
+    try:
+        machine, build_issues = build_machine(loaded)
+    except Exception as e:  # a definition the checks let through must not crash the builder
+        if issues:
+            return None, issues
+        detail = f"{type(e).__name__}: {e}"
+        return None, [DefinitionIssue("$", "SCHEMA_VALIDATION_FAILED", f"cannot build this definition ({detail})")]
+    seen = set(issues)
+    issues += [issue for issue in build_issues if issue not in seen]
+    if issues:
+        return None, sort_issues(issues)
+    return machine, []
+
+
+def validate(definition: Any) -> list[DefinitionIssue]:
+    """Every problem of ``definition`` (dict, JSON text or path); ``[]`` when it is valid."""
+    return _analyse(definition)[1]
+
+
+def parse(definition: Any) -> StateMachine:
+    """The typed state machine for ``definition``; raises :class:`DefinitionError` if invalid."""
+    if isinstance(definition, StateMachine):
+        return definition
+    machine, issues = _analyse(definition)
+    if machine is None:
+        raise DefinitionError(issues)
+    return machine
