@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 
 from ..errors import QUERY_EVALUATION_ERROR, StatesError
+from ..jsonata import unexpected_type_error
 from ..states import JSONATA
 from ._states import apply_result_path, input_path, jsonata_output, output_path, stage_assign
 from ._step import Step, compact_json
@@ -115,12 +116,7 @@ def _map_items(step: Step, state: MapState, raw: Any, data: Any) -> list[Any]:
             items = step.jsonata(state.items, step.states_var(raw), "Items")
             if not isinstance(items, list):
                 text = getattr(state.items, "text", "")
-                raise step.error(
-                    QUERY_EVALUATION_ERROR,
-                    f"The JSONata expression '{text}' specified for the field 'Items' returned an "
-                    f"unexpected result type. Expected 'array', but was '{_type_name(items)}' for value: "
-                    f"{compact_json(items)}",
-                )
+                raise step.prefixed(unexpected_type_error(text, "Items", "array", items))
         if not isinstance(items, list):
             raise step.error(
                 QUERY_EVALUATION_ERROR, f"Map state input must be an array but was: {compact_json(items)}"
@@ -132,18 +128,6 @@ def _map_items(step: Step, state: MapState, raw: Any, data: Any) -> list[Any]:
     if not isinstance(items, list):
         raise step.runtime(f"Map state input must be an array but was: {compact_json(items)}")
     return items
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
 
 
 def _shown(value: Any) -> str:

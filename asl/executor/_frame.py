@@ -39,6 +39,10 @@ class Run:
         self.rng = rng
         self.base_context = base_context
 
+    def new_token(self) -> str:
+        """A fresh task token (drawn from the run's RNG, so seeded runs repeat)."""
+        return "".join(f"{self.rng.getrandbits(32):08x}" for _ in range(8))
+
 
 class Frame:
     """One thread of control: the top level, a Parallel branch or a Map iteration.
@@ -69,6 +73,8 @@ class Frame:
         if state.type in _RETRYING_TYPES:
             info["RetryCount"] = 0
         context["State"] = info
+        if state.type == "Task" and getattr(state, "resource", "").endswith(".waitForTaskToken"):
+            context["Task"] = {"Token": self.run.new_token()}
         return context
 
     def child(self, context: dict[str, Any] | None = None) -> Frame:

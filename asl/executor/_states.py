@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._time import parse_timestamp
 from ..errors import NO_CHOICE_MATCHED, QUERY_EVALUATION_ERROR, StatesError
+from ..jsonata import unexpected_type_error
 from ..paths import PathNotFound
 from ..states import JSONATA
 from ._step import Step, compact_json
@@ -124,12 +125,7 @@ async def choice_state(step: Step, raw: Any) -> Outcome:
             matched = rule.constant if expression is None else step.jsonata(expression, states, "Condition")
             if not isinstance(matched, bool):
                 text = rule.expression.text if rule.expression is not None else compact_json(matched)
-                raise step.error(
-                    QUERY_EVALUATION_ERROR,
-                    f"The JSONata expression '{text}' specified for the field "
-                    f"'Condition' returned an unexpected result type. Expected 'boolean', but was "
-                    f"'{_jsonata_type(matched)}' for value: {compact_json(matched)}",
-                )
+                raise step.prefixed(unexpected_type_error(text, "Condition", "boolean", matched))
             if matched:
                 stage_assign(step, choice.assign, raw, states)
                 stage_assign(step, state.assign, raw, states)
@@ -232,12 +228,8 @@ def _jsonata_wait(step: Step, state: WaitState, states: dict[str, Any]) -> float
     if seconds is not None and not isinstance(seconds, (int, float)):
         seconds = step.jsonata(seconds, states, "Seconds")
         if not _is_integer(seconds):
-            raise step.error(
-                QUERY_EVALUATION_ERROR,
-                f"The JSONata expression '{state.seconds.text}' specified for the field 'Seconds' "  # type: ignore[union-attr]
-                f"returned an unexpected result type. Expected 'integer', but was "
-                f"'{_jsonata_type(seconds)}' for value: {compact_json(seconds)}",
-            )
+            text = state.seconds.text  # type: ignore[union-attr]
+            raise step.prefixed(unexpected_type_error(text, "Seconds", "integer", seconds))
     return _checked_seconds(step, seconds or 0)
 
 
@@ -263,20 +255,6 @@ def _until(step: Step, moment: datetime) -> float:
 async def _sleep(step: Step, seconds: float) -> None:
     if seconds > 0:
         await step.frame.run.clock.sleep(seconds)
-
-
-def _jsonata_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
 
 
 async def succeed_state(step: Step, raw: Any) -> Outcome:
@@ -318,12 +296,7 @@ def _jsonata_text(step: Step, value: Any, states: dict[str, Any], field: str) ->
         return value
     result = step.jsonata(value, states, field)
     if not isinstance(result, str):
-        raise step.error(
-            QUERY_EVALUATION_ERROR,
-            f"The JSONata expression '{value.text}' specified for the field '{field}' returned an "
-            f"unexpected result type. Expected 'string', but was '{_jsonata_type(result)}' for value: "
-            f"{compact_json(result)}",
-        )
+        raise step.prefixed(unexpected_type_error(value.text, field, "string", result))
     return result
 
 

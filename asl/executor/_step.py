@@ -105,7 +105,9 @@ class Step:
     def jsonata(self, value: CompiledValue | Expression, states: dict[str, Any], field: str) -> Any:
         """A JSONata field value (an expression, or a JSON value with expressions inside)."""
         try:
-            return value.evaluate(states, self.frame.variables, field=field, rng=self.frame.run.rng)
+            run = self.frame.run
+            now_ms = int(run.clock.now() * 1000)
+            return value.evaluate(states, self.frame.variables, field=field, rng=run.rng, now_ms=now_ms)
         except StatesError as e:
             raise self.prefixed(e) from None
 

@@ -26,12 +26,22 @@ from ._step import Step, compact_json
 if TYPE_CHECKING:
     from ..states import Catcher, TaskState
 
-__all__ = ["MAX_PAYLOAD_BYTES", "copy_json", "task_state", "with_retry_catch"]
+__all__ = ["MAX_PAYLOAD_BYTES", "copy_json", "exceeds_payload_limit", "task_state", "with_retry_catch"]
 
 #: AWS's limit on a state's input, output and a task's result: 256 KiB.
 MAX_PAYLOAD_BYTES = 256 * 1024
 
 Outcome = tuple[Any, str | None]
+
+
+def exceeds_payload_limit(value: Any) -> bool:
+    """Whether ``value`` as UTF-8 JSON text is over :data:`MAX_PAYLOAD_BYTES` (raises TypeError if not JSON)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if len(text) > MAX_PAYLOAD_BYTES:
+        return True
+    if len(text) * 4 <= MAX_PAYLOAD_BYTES:  # UTF-8 takes at most 4 bytes a character
+        return False
+    return len(text.encode()) > MAX_PAYLOAD_BYTES
 
 
 def copy_json(value: Any) -> Any:
@@ -181,7 +191,7 @@ async def call_resolver(step: Step, state: TaskState, payload: Any, timeout: flo
         resource=resource,
         attempt=step.retry_count,
         context=step.context,
-        task_token=None,
+        task_token=step.context.get("Task", {}).get("Token"),
         credentials=None,
     )
     try:
@@ -200,7 +210,7 @@ async def call_resolver(step: Step, state: TaskState, payload: Any, timeout: flo
 
 def _check_result(step: Step, resource: str, result: Any, kind: str) -> None:
     try:
-        size = len(json.dumps(result, ensure_ascii=False).encode())
+        too_big = exceeds_payload_limit(result)
     except (TypeError, ValueError) as e:
         err = StatesError(
             RUNTIME,
@@ -208,7 +218,7 @@ def _check_result(step: Step, resource: str, result: Any, kind: str) -> None:
         )
         step.frame.record(kind + "Failed", error=err.error, cause=err.cause)
         raise err from None
-    if size > MAX_PAYLOAD_BYTES:
+    if too_big:
         err = StatesError(
             DATA_LIMIT_EXCEEDED,
             f"The state/task '{resource}' returned a result with a size exceeding the maximum number "
