@@ -28,15 +28,13 @@ derived from its base operator. Semantics follow the AWS Step Functions develope
 
 from __future__ import annotations
 
-import datetime
-import functools
 import operator
-import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import attrs
 
+from ._time import is_timestamp, parse_timestamp
 from .errors import RUNTIME, StatesError
 from .paths._base import PathNotFound, Scope
 from .paths._jsonpath import JsonPath, compile_path
@@ -258,67 +256,11 @@ def _boolean_equals(value: Any, operand: bool) -> bool:
 # --------------------------------------------------------------------------- timestamps
 
 
-_TIMESTAMP: Final = re.compile(
-    r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})"
-    r"(?:\.([0-9]{1,9}))?(?:Z|([+-])([0-9]{2}):([0-9]{2}))",
-)
-_NANOS: Final = 1_000_000_000
-_MAX_OFFSET: Final = 18 * 3600  # java.time.ZoneOffset's range, which AWS parses with
-_MAX_LENGTH: Final = len("2000-01-01T00:00:00.123456789+00:00")
-
-
-def _parse_timestamp(text: str) -> int | None:
-    return None if len(text) > _MAX_LENGTH else _parse_short(text)
-
-
-@functools.lru_cache(maxsize=1024)  # short strings only: the cache stays small
-def _parse_short(text: str) -> int | None:
-    match = _TIMESTAMP.fullmatch(text)
-    if match is None:
-        return None
-    year, month, day, hour, minute, second, fraction, sign, off_h, off_m = match.groups()
-    try:
-        days = datetime.date(int(year), int(month), int(day)).toordinal()
-    except ValueError:
-        return None
-    h, m, s = int(hour), int(minute), int(second)
-    if h > 23 or m > 59 or s > 59:
-        return None
-    offset = 0
-    if sign is not None:
-        if int(off_m) > 59:
-            return None
-        offset = int(off_h) * 3600 + int(off_m) * 60
-        if offset > _MAX_OFFSET:
-            return None
-        if sign == "-":
-            offset = -offset
-    nanos = int(fraction.ljust(9, "0")) if fraction else 0
-    return (days * 86400 + h * 3600 + m * 60 + s - offset) * _NANOS + nanos
-
-
-def parse_timestamp(value: Any) -> int | None:
-    """The instant ``value`` denotes, in nanoseconds on a fixed scale, or ``None``.
-
-    Accepts RFC 3339 date-times with an uppercase ``T``, seconds, 1 to 9 fraction digits
-    and ``Z`` or a ``+hh:mm`` / ``-hh:mm`` offset (at most 18 hours), on real calendar
-    dates of years 1 to 9999. Only differences and order of results are meaningful.
-    """
-    if type(value) is not str:
-        return None
-    return _parse_timestamp(value)
-
-
-def is_timestamp(value: Any) -> bool:
-    """Whether ``IsTimestamp`` holds for ``value``."""
-    return parse_timestamp(value) is not None
-
-
 def _timestamp(compare: Callable[[Any, Any], bool]) -> Test:
     def test(value: Any, operand: int) -> bool:
         if type(value) is not str:
             return False
-        instant = _parse_timestamp(value)
+        instant = parse_timestamp(value)
         return instant is not None and compare(instant, operand)
 
     return test

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 import anyio
 
 from .._time import format_timestamp
-from ..errors import DATA_LIMIT_EXCEEDED, RUNTIME, TIMEOUT, StatesError
+from ..errors import RUNTIME, TIMEOUT, StatesError
 from ..execution import FAILED, SUCCEEDED, TIMED_OUT, Execution
 from ._frame import Frame, Run
 from ._states import HANDLERS, Handler
 from ._step import Step
-from ._task import copy_json, exceeds_payload_limit, task_state
+from ._task import copy_json, task_state
 
 if TYPE_CHECKING:
     from ..clock import Clock
@@ -51,12 +51,6 @@ async def run_branch(frame: Frame, branch: Branch, data: Any) -> Any:
         state = states[name]
         step = Step(frame, state, data)
         output, following = await handlers[state.type](step, data)
-        if output is not data and exceeds_payload_limit(output):
-            raise StatesError(
-                DATA_LIMIT_EXCEEDED,
-                f"The state/task '{name}' returned a result with a size exceeding the maximum number "
-                "of bytes service limit.",
-            )
         details: dict[str, Any] = {"name": name, "output": output}
         if step.assigned is not None:
             frame.variables.update(step.assigned)

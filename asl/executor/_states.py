@@ -10,10 +10,9 @@ Assign evaluated against the variables as they were when the state was entered.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from .._time import parse_timestamp
+from .._time import timestamp_epoch_seconds
 from ..errors import NO_CHOICE_MATCHED, QUERY_EVALUATION_ERROR, StatesError
 from ..jsonata import unexpected_type_error
 from ..paths import PathNotFound
@@ -195,7 +194,7 @@ def _jsonpath_wait(step: Step, state: WaitState, data: Any) -> float:
             value = state.timestamp_path.evaluate(data, step.scope)
         except PathNotFound:
             raise step.runtime(f"The TimestampPath parameter does not reference an input value: {text}") from None
-        moment = parse_timestamp(value)
+        moment = timestamp_epoch_seconds(value)
         if moment is None:
             shown = value if isinstance(value, str) else compact_json(value)
             raise step.runtime(
@@ -204,7 +203,7 @@ def _jsonpath_wait(step: Step, state: WaitState, data: Any) -> float:
             )
         return _until(step, moment)
     if isinstance(state.timestamp, str):
-        moment = parse_timestamp(state.timestamp)
+        moment = timestamp_epoch_seconds(state.timestamp)
         return 0.0 if moment is None else _until(step, moment)
     seconds = state.seconds
     return _checked_seconds(step, seconds if isinstance(seconds, (int, float)) else 0)
@@ -215,7 +214,7 @@ def _jsonata_wait(step: Step, state: WaitState, states: dict[str, Any]) -> float
         value: Any = state.timestamp
         if not isinstance(value, str):
             value = step.jsonata(value, states, "Timestamp")
-        moment = parse_timestamp(value)
+        moment = timestamp_epoch_seconds(value)
         if moment is None:
             shown = value if isinstance(value, str) else compact_json(value)
             raise step.error(
@@ -247,9 +246,8 @@ def _checked_seconds(step: Step, seconds: float) -> float:
     return max(float(seconds), 0.0)
 
 
-def _until(step: Step, moment: datetime) -> float:
-    now = datetime.fromtimestamp(step.frame.run.clock.now(), tz=UTC)
-    return _checked_seconds(step, (moment - now).total_seconds())
+def _until(step: Step, moment: float) -> float:
+    return _checked_seconds(step, moment - step.frame.run.clock.now())
 
 
 async def _sleep(step: Step, seconds: float) -> None:

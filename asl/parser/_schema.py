@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
-from datetime import datetime
 from typing import Any, Final
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
+from .._time import is_timestamp
 from ..errors import DefinitionIssue
 from ._load import SCHEMA_VALIDATION_FAILED, TOO_DEEPLY_NESTED, child_path, iter_machines
 
@@ -57,27 +57,12 @@ STATE_TYPES: Final = ("Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Para
 TIMESTAMP_FORMAT: Final = "aws-timestamp"
 
 _JSONATA_TEXT: Final = re.compile(r"\A\{%[\s\S]*%\}\Z")
-_TIMESTAMP: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:Z|[+-](\d{2}):(\d{2}))\Z")
 _DOWNGRADE: Final = "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine"
 
 
 def is_jsonata(value: object) -> bool:
     """Whether ``value`` is a JSONata expression string: ``{% ... %}``."""
     return isinstance(value, str) and _JSONATA_TEXT.match(value) is not None
-
-
-def is_timestamp(value: object) -> bool:
-    """Whether ``value`` is a timestamp as AWS accepts it (RFC 3339 with ``T`` and a zone)."""
-    match = _TIMESTAMP.match(value) if isinstance(value, str) else None
-    if match is None:
-        return False
-    year, month, day, hour, minute, second = (int(part) for part in match.groups()[:6])
-    try:
-        datetime(year, month, day, hour, minute, second)
-    except ValueError:
-        return False
-    zone_hours, zone_minutes = match.group(7), match.group(8)
-    return zone_hours is None or (int(zone_hours) <= 23 and int(zone_minutes) <= 59)
 
 
 _FORMATS: Final = FormatChecker(formats=())
