@@ -43,6 +43,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Clock", "RealClock", "VirtualClock", "real_time_section"]
 
+#: How early (virtual seconds) the virtual loop may fire a timer: its ``_clock_resolution``.
+_TIMER_SLACK = 1e-6
+
 
 class Clock(Protocol):
     """Where an execution gets the time, how it waits, and which event loop it runs on."""
@@ -175,16 +178,16 @@ class VirtualClock:
             target = math.nextafter(self._elapsed, math.inf)
         self._elapsed = target
 
-    def _jump_past(self, seconds: float) -> None:
-        """Jump to just after the timer due in ``seconds``.
+    def _jump_to_timer(self, seconds: float) -> None:
+        """Jump ``seconds`` ahead, onto a timer the loop must then see as due.
 
-        asyncio fires a timer only once the loop time is past it by the monotonic clock's
-        resolution (1 ns). Far into virtual time (a Wait of years) a nanosecond is below one
-        ulp, so landing exactly on the timer would leave it unfired and the loop spinning:
-        land two ulps beyond it instead (a drift far below anything observable).
+        The loop fires a timer once ``when < time() + _TIMER_SLACK``. Landing exactly on
+        ``when`` does that unless virtual time is so large (centuries) that the slack is
+        below half an ulp; then step one float further, or the loop would spin forever.
         """
         self._jump(seconds)
-        self._elapsed = math.nextafter(math.nextafter(self._elapsed, math.inf), math.inf)
+        if self._elapsed + _TIMER_SLACK <= self._elapsed:
+            self._elapsed = math.nextafter(self._elapsed, math.inf)
 
     def _runs_current_loop(self) -> bool:
         """Whether the running asyncio loop (if any) is one built by this clock."""
@@ -238,23 +241,29 @@ class _VirtualSelector(selectors.BaseSelector):
             return self._select_in_real_time(timeout)
         ready = self._real.select(self._clock._autojump_threshold)
         if not ready:
-            self._clock._jump_past(timeout)
+            self._clock._jump_to_timer(timeout)
         return ready
 
     def _select_in_real_time(self, timeout: float) -> list[tuple[SelectorKey, int]]:
         """Wait for I/O up to ``timeout`` real seconds; virtual time moves only if it all passed."""
         ready = self._real.select(timeout)
         if not ready:
-            self._clock._jump(timeout)
+            self._clock._jump_to_timer(timeout)
         return ready
 
 
 class _VirtualEventLoop(asyncio.SelectorEventLoop):
     """An asyncio selector loop whose ``time()`` is a :class:`VirtualClock`."""
 
+    _clock_resolution: float
+
     def __init__(self, clock: VirtualClock) -> None:
         self.virtual_clock = clock
         super().__init__(selector=_VirtualSelector(clock, selectors.DefaultSelector()))
+        # asyncio fires timers due before time() + _clock_resolution; the default (1 ns) is
+        # below one ulp of time() after about 97 virtual days, and a timer landed on exactly
+        # would then never be due. A microsecond stays above an ulp for 270 years.
+        self._clock_resolution = max(self._clock_resolution, _TIMER_SLACK)
 
     def time(self) -> float:
         return self.virtual_clock._elapsed
