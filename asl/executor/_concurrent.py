@@ -7,48 +7,78 @@ error; children catch their own errors, so no ``ExceptionGroup`` ever leaves her
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from ..errors import QUERY_EVALUATION_ERROR, StatesError
+from ..errors import EXCEED_TOLERATED_FAILURE_THRESHOLD, QUERY_EVALUATION_ERROR, StatesError
 from ..jsonata import unexpected_type_error
 from ..states import JSONATA
+from ._distributed import iteration_inputs, read_items, write_results
+from ._frame import Frame
 from ._states import apply_result_path, input_path, jsonata_output, output_path, stage_assign
 from ._step import Step, compact_json
 from ._task import with_retry_catch
 
 if TYPE_CHECKING:
     from ..states import MapState, ParallelState
-    from ._frame import Frame
 
 __all__ = ["map_state", "parallel_state"]
 
 Outcome = tuple[Any, str | None]
 
 
-async def _gather(jobs: Sequence[Callable[[], Awaitable[Any]]], limit: int = 0) -> list[Any]:
-    """Run the jobs concurrently; results in job order. The first error cancels the rest."""
-    results: list[Any] = [None] * len(jobs)
-    failure: list[BaseException] = []
-    limiter = anyio.CapacityLimiter(limit) if limit > 0 else None
+#: Iterations an inline Map runs at once when MaxConcurrency is 0 (AWS: "up to 40").
+INLINE_MAP_CONCURRENCY = 40
+#: A practical bound for a distributed Map without MaxConcurrency (AWS allows 10,000 children).
+DISTRIBUTED_MAP_CONCURRENCY = 1000
 
-    async def one(i: int) -> None:
-        try:
-            if limiter is None:
-                results[i] = await jobs[i]()
-            else:
-                async with limiter:
-                    results[i] = await jobs[i]()
-        except Exception as e:
-            if not failure:
-                failure.append(e)
-            tg.cancel_scope.cancel()
+#: Decides about a failed job: return the value to keep in its place, or raise to fail all.
+OnFailure = Callable[[int, StatesError], Any]
+
+
+async def _gather(
+    count: int, run_one: Callable[[int], Awaitable[Any]], workers: int, on_failure: OnFailure | None = None
+) -> list[Any]:
+    """Run jobs ``0..count-1`` on at most ``workers`` tasks; results in job order.
+
+    A bounded pool of workers pulls the next index, so 100,000 items cost ``workers``
+    tasks, not 100,000. The first failure that ``on_failure`` does not absorb cancels the
+    rest and is raised (children catch their own errors, so no ExceptionGroup escapes).
+    """
+    results: list[Any] = [None] * count
+    failure: list[Exception] = []
+    position = 0
+
+    async def worker() -> None:
+        nonlocal position
+        while position < count and not failure:
+            index = position
+            position += 1
+            try:
+                results[index] = await run_one(index)
+            except StatesError as err:
+                if on_failure is None:
+                    _fail(err)
+                    return
+                try:
+                    results[index] = on_failure(index, err)
+                except Exception as final:
+                    _fail(final)
+                    return
+            except Exception as e:
+                _fail(e)
+                return
+
+    def _fail(err: Exception) -> None:
+        if not failure:
+            failure.append(err)
+        tg.cancel_scope.cancel()
 
     async with anyio.create_task_group() as tg:
-        for i in range(len(jobs)):
-            tg.start_soon(one, i)
+        for _ in range(max(1, min(workers, count))):
+            tg.start_soon(worker)
     if failure:
         raise failure[0]
     return results
@@ -77,14 +107,11 @@ async def _parallel_attempt(step: Step, state: ParallelState, raw: Any) -> Outco
             data = step.evaluate(state.parameters, data)
     frame.record("ParallelStateStarted")
 
-    def branch_job(index: int) -> Callable[[], Awaitable[Any]]:
-        async def job() -> Any:
-            return await run_branch(frame.child(), state.branches[index], data)
-
-        return job
+    async def run_one(index: int) -> Any:
+        return await run_branch(frame.child(), state.branches[index], data)
 
     try:
-        result = await _gather([branch_job(i) for i in range(len(state.branches))])
+        result = await _gather(len(state.branches), run_one, len(state.branches))
     except StatesError as err:
         frame.record("ParallelStateFailed", error=err.error, cause=err.cause)
         raise
@@ -201,15 +228,41 @@ def _tolerance(step: Step, state: MapState, raw: Any, data: Any) -> tuple[int | 
     return count, percentage
 
 
+def _tolerated(step: Step, tolerance: tuple[int | None, float | None], total: int) -> OnFailure:
+    """A distributed Map's failure policy: absorb failures up to the tolerated threshold."""
+    count, percentage = tolerance
+    failed = 0
+
+    def on_failure(index: int, err: StatesError) -> Any:
+        nonlocal failed
+        failed += 1
+        over_count = count is not None and failed > count
+        over_percentage = percentage is not None and failed * 100 > percentage * total
+        if (count is None and percentage is None) or over_count or over_percentage:
+            raise StatesError(
+                EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                "The specified tolerated failure threshold was exceeded",
+            )
+        output = {"Error": err.error}
+        if err.cause is not None:
+            output["Cause"] = err.cause
+        return output
+
+    return on_failure
+
+
 async def _map_attempt(step: Step, state: MapState, raw: Any) -> Outcome:
     from ._run import run_branch
 
     frame = step.frame
     jsonata = state.query_language == JSONATA
     data = raw if jsonata else input_path(step, raw)
-    items = _map_items(step, state, raw, data)
+    if state.item_reader is not None:
+        items = await read_items(step, state, raw, data)
+    else:
+        items = _map_items(step, state, raw, data)
     limit = _max_concurrency(step, state, raw, data)
-    _tolerance(step, state, raw, data)
+    tolerance = _tolerance(step, state, raw, data)
     frame.record("MapStateStarted", length=len(items))
     selector = state.item_selector
 
@@ -228,22 +281,30 @@ async def _map_attempt(step: Step, state: MapState, raw: Any) -> Outcome:
         finally:
             step.scope.context = saved
 
-    def item_job(index: int, item: Any) -> Callable[[], Awaitable[Any]]:
-        async def job() -> Any:
-            child: Frame = frame.child()
-            child.record("MapIterationStarted", index=index, name=state.name)
-            try:
-                out = await run_branch(child, state.processor, item_input(index, item))
-            except StatesError as err:
-                child.record("MapIterationFailed", index=index, name=state.name, error=err.error, cause=err.cause)
-                raise
-            child.record("MapIterationSucceeded", index=index, name=state.name)
-            return out
+    distributed = state.mode == "DISTRIBUTED"
 
-        return job
+    inputs = iteration_inputs(step, state, raw, data, items, item_input)
+    failed = [False] * len(inputs)
 
+    async def run_one(index: int) -> Any:
+        # a distributed Map's children are separate executions: they cannot read our variables
+        child: Frame = Frame(frame.run, {}, frame.context, frame.last_event) if distributed else frame.child()
+        child.record("MapIterationStarted", index=index, name=state.name)
+        try:
+            out = await run_branch(child, state.processor, inputs[index])
+        except StatesError as err:
+            failed[index] = True
+            child.record("MapIterationFailed", index=index, name=state.name, error=err.error, cause=err.cause)
+            raise
+        child.record("MapIterationSucceeded", index=index, name=state.name)
+        return out
+
+    workers = limit or (DISTRIBUTED_MAP_CONCURRENCY if distributed else INLINE_MAP_CONCURRENCY)
+    on_failure = _tolerated(step, tolerance, len(inputs)) if distributed else None
     try:
-        result = await _gather([item_job(i, item) for i, item in enumerate(items)], limit)
+        result: Any = await _gather(len(inputs), run_one, workers, on_failure)
+        if state.result_writer is not None:
+            result = await write_results(step, state, raw, data, result, failed)
     except StatesError as err:
         frame.record("MapStateFailed", error=err.error, cause=err.cause)
         raise
