@@ -36,18 +36,28 @@ class Execution:
     cause: str | None = None
     start_time: float = 0.0
     stop_time: float | None = None
-    events: list[dict[str, Any]] = attrs.field(factory=list, repr=False)
-    """History events in the order they happened."""
+    _log: list[tuple[str, float, int, dict[str, Any]]] = attrs.field(factory=list, repr=False, alias="log")
+    """Events as recorded: (type, timestamp, previous event id, details); ids are positions + 1."""
+    _materialised: list[dict[str, Any]] = attrs.field(factory=list, repr=False, alias="materialised")
 
-    def record(self, event_type: str, timestamp: float, previous: int = 0, **details: Any) -> int:
-        """Append one history event; return its id."""
-        event_id = len(self.events) + 1
-        event = {"id": event_id, "previousEventId": previous, "type": event_type, "timestamp": timestamp}
-        event.update(details)
-        self.events.append(event)
-        return event_id
+    def record(self, event_type: str, timestamp: float, previous: int, details: dict[str, Any]) -> int:
+        """Append one history event (cheap: a tuple); return its id."""
+        log = self._log
+        log.append((event_type, timestamp, previous, details))
+        return len(log)
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """History events in the order they happened, as dicts (built when first read)."""
+        done = self._materialised
+        for event_id in range(len(done) + 1, len(self._log) + 1):
+            event_type, timestamp, previous, details = self._log[event_id - 1]
+            event = {"id": event_id, "previousEventId": previous, "type": event_type, "timestamp": timestamp}
+            event.update(details)
+            done.append(event)
+        return done
 
     @property
     def path(self) -> list[str]:
         """The names of the states entered, in order."""
-        return [e["name"] for e in self.events if e["type"].endswith("StateEntered")]
+        return [d["name"] for t, _, _, d in self._log if t.endswith("StateEntered")]

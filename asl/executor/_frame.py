@@ -62,7 +62,7 @@ class Frame:
     def record(self, event_type: str, **details: Any) -> int:
         """Append a history event that follows this frame's latest one."""
         run = self.run
-        event_id = run.execution.record(event_type, run.clock.now(), self.last_event, **details)
+        event_id = run.execution.record(event_type, run.clock.now(), self.last_event, details)
         self.last_event = event_id
         return event_id
 

@@ -120,7 +120,7 @@ async def execute(
     )
     run = Run(machine, execution, resolvers, clock, rng, base)
     frame = Frame(run, {}, base, 0)
-    execution.record("ExecutionStarted", start, 0, input=data, roleArn=base["Execution"]["RoleArn"])
+    execution.record("ExecutionStarted", start, 0, {"input": data, "roleArn": base["Execution"]["RoleArn"]})
     frame.last_event = 0
     timeout = machine.timeout_seconds
     try:
