@@ -6,6 +6,7 @@ import random
 from typing import TYPE_CHECKING, Any
 
 from .._time import format_timestamp
+from ._limits import PayloadMeter
 
 if TYPE_CHECKING:
     from ..clock import Clock
@@ -21,7 +22,7 @@ _RETRYING_TYPES = frozenset({"Task", "Parallel", "Map"})
 class Run:
     """Everything an execution's states share."""
 
-    __slots__ = ("base_context", "clock", "execution", "machine", "resolvers", "rng")
+    __slots__ = ("base_context", "clock", "execution", "machine", "meter", "resolvers", "rng")
 
     def __init__(
         self,
@@ -38,6 +39,7 @@ class Run:
         self.clock = clock
         self.rng = rng
         self.base_context = base_context
+        self.meter = PayloadMeter()
 
     def new_token(self) -> str:
         """A fresh task token (drawn from the run's RNG, so seeded runs repeat)."""

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 
 from .._time import format_timestamp
-from ..errors import RUNTIME, TIMEOUT, StatesError
+from ..errors import DATA_LIMIT_EXCEEDED, RUNTIME, TIMEOUT, StatesError
 from ..execution import FAILED, SUCCEEDED, TIMED_OUT, Execution
 from ._frame import Frame, Run
 from ._states import HANDLERS, Handler
@@ -47,10 +47,17 @@ async def run_branch(frame: Frame, branch: Branch, data: Any) -> Any:
     states = branch.states
     name = branch.start_at
     handlers = _HANDLERS
+    meter = frame.run.meter
     while True:
         state = states[name]
         step = Step(frame, state, data)
         output, following = await handlers[state.type](step, data)
+        if output is not data and meter.exceeds(output):
+            raise StatesError(
+                DATA_LIMIT_EXCEEDED,
+                f"The state/task '{name}' returned a result with a size exceeding the maximum number "
+                "of bytes service limit.",
+            )
         details: dict[str, Any] = {"name": name, "output": output}
         if step.assigned is not None:
             frame.variables.update(step.assigned)

@@ -8,7 +8,6 @@ Next state; otherwise the state fails. ``States.Runtime`` is never retried or ca
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
@@ -26,22 +25,9 @@ from ._step import Step, compact_json
 if TYPE_CHECKING:
     from ..states import Catcher, TaskState
 
-__all__ = ["MAX_PAYLOAD_BYTES", "copy_json", "exceeds_payload_limit", "task_state", "with_retry_catch"]
-
-#: AWS's limit on a state's input, output and a task's result: 256 KiB.
-MAX_PAYLOAD_BYTES = 256 * 1024
+__all__ = ["copy_json", "task_state", "with_retry_catch"]
 
 Outcome = tuple[Any, str | None]
-
-
-def exceeds_payload_limit(value: Any) -> bool:
-    """Whether ``value`` as UTF-8 JSON text is over :data:`MAX_PAYLOAD_BYTES` (raises TypeError if not JSON)."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    if len(text) > MAX_PAYLOAD_BYTES:
-        return True
-    if len(text) * 4 <= MAX_PAYLOAD_BYTES:  # UTF-8 takes at most 4 bytes a character
-        return False
-    return len(text.encode()) > MAX_PAYLOAD_BYTES
 
 
 def copy_json(value: Any) -> Any:
@@ -180,6 +166,14 @@ async def call_resolver(step: Step, state: TaskState, payload: Any, timeout: flo
     if timeout is not None:
         scheduled["timeoutInSeconds"] = timeout
     frame.record(kind + "Scheduled", **scheduled)
+    if run.meter.exceeds(payload):
+        err = StatesError(
+            DATA_LIMIT_EXCEEDED,
+            f"The state/task '{resource}' has an input with a size exceeding the maximum number of bytes "
+            "service limit.",
+        )
+        frame.record(kind + "Failed", error=err.error, cause=err.cause)
+        raise err
     binding = run.resolvers.find(state.name, resource, payload)
     if binding is None:
         err = missing_resolver_error(state.name, resource, payload, step.context)
@@ -210,7 +204,7 @@ async def call_resolver(step: Step, state: TaskState, payload: Any, timeout: flo
 
 def _check_result(step: Step, resource: str, result: Any, kind: str) -> None:
     try:
-        too_big = exceeds_payload_limit(result)
+        too_big = step.frame.run.meter.exceeds(result)
     except (TypeError, ValueError) as e:
         err = StatesError(
             RUNTIME,
