@@ -37,6 +37,7 @@ from ._load import (
     load_definition,
 )
 from ._schema import check_structure
+from ._variables import check_variables
 
 __all__ = ["sort_issues", "validate_definition", "validate_dict"]
 
@@ -86,7 +87,7 @@ def validate_dict(definition: dict[str, Any]) -> list[DefinitionIssue]:
     """Every structural and semantic problem of a loaded definition; ``[]`` when valid."""
     if not isinstance(definition, Mapping):
         return [DefinitionIssue("$", SCHEMA_VALIDATION_FAILED, "Definition must be a valid JSON object")]
-    return sort_issues(check_structure(definition) + check_semantics(definition))
+    return sort_issues(check_structure(definition) + check_semantics(definition) + check_variables(definition))
 
 
 def validate_definition(definition: Any) -> list[DefinitionIssue]:
