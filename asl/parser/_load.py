@@ -197,13 +197,26 @@ def _from_data(data: Mapping[Any, Any]) -> tuple[dict[str, Any] | None, list[Def
     return (root if copier.run() else None), copier.issues
 
 
+Loc = Any  # "$" or (parent Loc, key): a location rendered to text only when an issue needs it
+
+
+def _render(loc: Loc) -> str:
+    keys: list[str | int] = []
+    while not isinstance(loc, str):
+        loc, key = loc
+        keys.append(key)
+    for key in reversed(keys):
+        loc = child_path(loc, key)
+    return loc
+
+
 class _Copier:
     """An explicit-stack deep copy (any depth, no recursion) that reports non-JSON values."""
 
     def __init__(self) -> None:
         self.issues: list[DefinitionIssue] = []
-        # Each entry: source value, container for its copy, key there, path, depth, is-States.
-        self.pending: list[tuple[Any, Any, Any, str, int, bool]] = []
+        # Each entry: source value, container for its copy, key there, location, depth, is-States.
+        self.pending: list[tuple[Any, Any, Any, Loc, int, bool]] = []
 
     def run(self) -> bool:
         """Copy everything queued; ``False`` (with an issue) when the data is too deep."""
@@ -216,7 +229,7 @@ class _Copier:
             target[key] = self.node(value, path, depth, is_states=is_states)
         return True
 
-    def node(self, value: Any, path: str, depth: int, *, is_states: bool) -> Any:
+    def node(self, value: Any, path: Loc, depth: int, *, is_states: bool) -> Any:
         """The copy of one value; containers start empty and are filled through ``pending``."""
         if isinstance(value, Mapping):
             copy: dict[str, Any] = {}
@@ -225,31 +238,31 @@ class _Copier:
         if isinstance(value, list | tuple):
             items: list[Any] = [None] * len(value)
             for index, item in enumerate(value):
-                self.pending.append((item, items, index, child_path(path, index), depth + 1, False))
+                self.pending.append((item, items, index, (path, index), depth + 1, False))
             return items
         if value is None or isinstance(value, str | bool | int):
             return value
         if isinstance(value, float) and math.isfinite(value):
             return value
         kind = f"The number {value}" if isinstance(value, float) else f"A value of type {type(value).__name__}"
-        self.issues.append(DefinitionIssue(path, SCHEMA_VALIDATION_FAILED, f"{kind} is not JSON data"))
+        self.issues.append(DefinitionIssue(_render(path), SCHEMA_VALIDATION_FAILED, f"{kind} is not JSON data"))
         return None
 
     def expand(
-        self, source: Mapping[Any, Any], target: dict[str, Any], path: str, depth: int, *, is_states: bool
+        self, source: Mapping[Any, Any], target: dict[str, Any], path: Loc, depth: int, *, is_states: bool
     ) -> None:
         """Queue the members of ``source`` for ``target``, in reverse so that pops keep order."""
         if is_states and isinstance(source, _DuplicateKeys):
             for name in source.repeated:
                 message = f"The state name {name!r} appears more than once"
-                self.issues.append(DefinitionIssue(child_path(path, name), DUPLICATE_STATE_NAME, message))
+                self.issues.append(DefinitionIssue(child_path(_render(path), name), DUPLICATE_STATE_NAME, message))
         members = list(source.items())
         for key, _ in members:
             target[key] = None  # fixes the key order before the values are filled in
         for key, value in reversed(members):
             if not isinstance(key, str):
                 message = f"The key {key!r} is a {type(key).__name__}; JSON object keys are strings"
-                self.issues.append(DefinitionIssue(path, SCHEMA_VALIDATION_FAILED, message))
+                self.issues.append(DefinitionIssue(_render(path), SCHEMA_VALIDATION_FAILED, message))
                 del target[key]
                 continue
-            self.pending.append((value, target, key, child_path(path, key), depth, key == "States"))
+            self.pending.append((value, target, key, (path, key), depth, key == "States"))

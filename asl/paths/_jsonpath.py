@@ -376,6 +376,7 @@ class JsonPath:
         return self._run(data, scope)
 
 
+@functools.lru_cache(maxsize=4096)  # compiled paths are immutable: "$.id" compiles once per process
 def compile_path(text: str, *, reference: bool = False) -> JsonPath:
     """Compile a JSONPath written in AWS's (Jayway) syntax.
 
