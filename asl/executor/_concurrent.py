@@ -283,7 +283,10 @@ async def _map_attempt(step: Step, state: MapState, raw: Any) -> Outcome:
 
     distributed = state.mode == "DISTRIBUTED"
 
-    inputs = iteration_inputs(step, state, raw, data, items, item_input)
+    # without batching each input is made when its iteration starts: 100,000 items never
+    # hold 100,000 selected inputs at once
+    batched = state.item_batcher is not None
+    inputs = iteration_inputs(step, state, raw, data, items, item_input) if batched else items
     failed = [False] * len(inputs)
 
     async def run_one(index: int) -> Any:
@@ -291,7 +294,8 @@ async def _map_attempt(step: Step, state: MapState, raw: Any) -> Outcome:
         child: Frame = Frame(frame.run, {}, frame.context, frame.last_event) if distributed else frame.child()
         child.record("MapIterationStarted", index=index, name=state.name)
         try:
-            out = await run_branch(child, state.processor, inputs[index])
+            child_input = inputs[index] if batched else item_input(index, items[index])
+            out = await run_branch(child, state.processor, child_input)
         except StatesError as err:
             failed[index] = True
             child.record("MapIterationFailed", index=index, name=state.name, error=err.error, cause=err.cause)

@@ -205,9 +205,10 @@ def _render(loc: Loc) -> str:
     while not isinstance(loc, str):
         loc, key = loc
         keys.append(key)
+    text: str = loc
     for key in reversed(keys):
-        loc = child_path(loc, key)
-    return loc
+        text = child_path(text, key)
+    return text
 
 
 class _Copier:
