@@ -11,7 +11,7 @@ import anyio
 from .clock import Clock, RealClock
 from .errors import ExecutionFailed, MissingResolvers
 from .execution import SUCCEEDED, Execution
-from .executor import execute
+from .executor import MAX_PAYLOAD_BYTES, execute
 from .parser import parse
 from .resolvers import Resolver, ResolverTable, unresolved
 from .states import StateMachine, TaskState
@@ -39,6 +39,8 @@ async def start_async(
     seed: int | None = None,
     rng: random.Random | None = None,
     strict: bool = False,
+    max_payload_bytes: int | None = MAX_PAYLOAD_BYTES,
+    history: bool = True,
 ) -> Execution:
     """Run an execution to its end and return it, whatever its status."""
     machine = parse(definition)
@@ -54,6 +56,8 @@ async def start_async(
         clock=clock or RealClock(),
         rng=_rng(seed, rng),
         context=context,
+        max_payload_bytes=max_payload_bytes,
+        history=history,
     )
 
 
@@ -73,10 +77,21 @@ async def run_async(
     seed: int | None = None,
     rng: random.Random | None = None,
     strict: bool = False,
+    max_payload_bytes: int | None = MAX_PAYLOAD_BYTES,
+    history: bool = True,
 ) -> Any:
     """Like :func:`run`, inside a running event loop (asyncio or trio through anyio)."""
     execution = await start_async(
-        definition, input, resolvers=resolvers, clock=clock, context=context, seed=seed, rng=rng, strict=strict
+        definition,
+        input,
+        resolvers=resolvers,
+        clock=clock,
+        context=context,
+        seed=seed,
+        rng=rng,
+        strict=strict,
+        max_payload_bytes=max_payload_bytes,
+        history=history,
     )
     return _outcome(execution)
 
@@ -91,6 +106,8 @@ def run(
     seed: int | None = None,
     rng: random.Random | None = None,
     strict: bool = False,
+    max_payload_bytes: int | None = MAX_PAYLOAD_BYTES,
+    history: bool = True,
 ) -> Any:
     """Run a state machine to its end and return its output.
 
@@ -100,7 +117,9 @@ def run(
     time; ``asl.testing.VirtualClock()`` makes every wait instant. ``context`` is merged
     into the context object (``$$``). ``seed``/``rng`` make jitter, ``States.UUID`` and
     ``States.MathRandom`` reproducible. ``strict`` refuses to start when a Task has no
-    resolver.
+    resolver. ``max_payload_bytes`` is the quota on a state's output and a task's payload or
+    result (AWS: 256 KiB; ``None`` lifts it). ``history=False`` keeps no history events
+    (they are only counted), for executions too large to keep them.
 
     Raises :class:`asl.DefinitionError` for an invalid definition and
     :class:`asl.ExecutionFailed` when the execution does not succeed.
@@ -109,7 +128,16 @@ def run(
 
     async def main() -> Execution:
         return await start_async(
-            definition, input, resolvers=resolvers, clock=clock, context=context, seed=seed, rng=rng, strict=strict
+            definition,
+            input,
+            resolvers=resolvers,
+            clock=clock,
+            context=context,
+            seed=seed,
+            rng=rng,
+            strict=strict,
+            max_payload_bytes=max_payload_bytes,
+            history=history,
         )
 
     factory = clock.loop_factory()

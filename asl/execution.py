@@ -40,11 +40,16 @@ class Execution:
     """Events as recorded: (type, timestamp, previous event id, details); ids are positions + 1."""
     _materialised: list[dict[str, Any]] = attrs.field(factory=list, repr=False, alias="materialised")
 
+    keep_history: bool = attrs.field(default=True, repr=False)
+    """Whether events are kept (``False``: only counted, for runs too big to keep them)."""
+    _count: int = attrs.field(default=0, repr=False, alias="count")
+
     def record(self, event_type: str, timestamp: float, previous: int, details: dict[str, Any]) -> int:
         """Append one history event (cheap: a tuple); return its id."""
-        log = self._log
-        log.append((event_type, timestamp, previous, details))
-        return len(log)
+        self._count += 1
+        if self.keep_history:
+            self._log.append((event_type, timestamp, previous, details))
+        return self._count
 
     @property
     def events(self) -> list[dict[str, Any]]:

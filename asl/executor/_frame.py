@@ -32,6 +32,7 @@ class Run:
         clock: Clock,
         rng: random.Random,
         base_context: dict[str, Any],
+        meter: PayloadMeter,
     ) -> None:
         self.machine = machine
         self.execution = execution
@@ -39,7 +40,7 @@ class Run:
         self.clock = clock
         self.rng = rng
         self.base_context = base_context
-        self.meter = PayloadMeter()
+        self.meter = meter
 
     def new_token(self) -> str:
         """A fresh task token (drawn from the run's RNG, so seeded runs repeat)."""

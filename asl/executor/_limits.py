@@ -30,12 +30,15 @@ class PayloadMeter:
 
     __slots__ = ("_memo", "limit")
 
-    def __init__(self, limit: int = MAX_PAYLOAD_BYTES) -> None:
+    def __init__(self, limit: int | None = MAX_PAYLOAD_BYTES) -> None:
         self.limit = limit
+        """The quota in bytes; ``None``: no quota."""
         self._memo: dict[int, tuple[Any, int]] = {}
 
     def exceeds(self, value: Any) -> bool:
         """Whether ``value`` as compact UTF-8 JSON is over the limit (TypeError if not JSON)."""
+        if self.limit is None:
+            return False
         if self._estimate(value) <= self.limit:
             return False
         # the estimate counts \uXXXX escapes: confirm with the exact UTF-8 size

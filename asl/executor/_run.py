@@ -14,6 +14,7 @@ from .._time import format_timestamp
 from ..errors import DATA_LIMIT_EXCEEDED, RUNTIME, TIMEOUT, StatesError
 from ..execution import FAILED, SUCCEEDED, TIMED_OUT, Execution
 from ._frame import Frame, Run
+from ._limits import MAX_PAYLOAD_BYTES, PayloadMeter
 from ._states import HANDLERS, Handler
 from ._step import Step
 from ._task import copy_json, task_state
@@ -117,15 +118,21 @@ async def execute(
     clock: Clock,
     rng: random.Random,
     context: Any = None,
+    max_payload_bytes: int | None = MAX_PAYLOAD_BYTES,
+    history: bool = True,
 ) -> Execution:
     """Run ``machine`` on ``data`` to its end; the finished :class:`Execution`."""
     start = clock.now()
     data = copy_json(data)
     base = build_context(machine, data, start, rng, context)
     execution = Execution(
-        name=base["Execution"]["Name"], arn=base["Execution"]["Id"], input=data, start_time=start
+        name=base["Execution"]["Name"],
+        arn=base["Execution"]["Id"],
+        input=data,
+        start_time=start,
+        keep_history=history,
     )
-    run = Run(machine, execution, resolvers, clock, rng, base)
+    run = Run(machine, execution, resolvers, clock, rng, base, PayloadMeter(max_payload_bytes))
     frame = Frame(run, {}, base, 0)
     execution.record("ExecutionStarted", start, 0, {"input": data, "roleArn": base["Execution"]["RoleArn"]})
     frame.last_event = 0
