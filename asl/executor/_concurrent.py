@@ -285,7 +285,8 @@ async def _map_attempt(step: Step, state: MapState, raw: Any) -> Outcome:
 
     # without batching each input is made when its iteration starts: 100,000 items never
     # hold 100,000 selected inputs at once
-    batched = state.item_batcher is not None
+    # (a ResultWriter records each child's input, so those are made up front too)
+    batched = state.item_batcher is not None or state.result_writer is not None
     inputs = iteration_inputs(step, state, raw, data, items, item_input) if batched else items
     failed = [False] * len(inputs)
 

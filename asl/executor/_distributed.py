@@ -135,8 +135,9 @@ async def read_items(step: Step, state: MapState, raw: Any, data: Any) -> list[A
     field = "Arguments" if state.query_language == JSONATA else "Parameters"
     payload = _payload(step, reader.parameters, raw, data, field)
     if reader.resource.endswith(_LISTING_SUFFIX):
-        items = await _list_objects(step, reader.resource, payload, limit)
-        if config.get("Transformation") == "LOAD_AND_FLATTEN":
+        flatten = config.get("Transformation") == "LOAD_AND_FLATTEN"
+        items = await _list_objects(step, reader.resource, payload, MAX_READER_ITEMS if flatten else limit)
+        if flatten:
             items = await _load_and_flatten(step, reader, payload, items, limit)
     else:
         result = await _call(step, reader.resource, payload, ITEM_READER_FAILED, "ItemReader")
