@@ -8,6 +8,7 @@
 from . import testing as testing
 from ._api import run as run
 from ._api import run_async as run_async
+from ._api import start as start
 from ._api import start_async as start_async
 from .errors import ASLError as ASLError
 from .errors import DefinitionError as DefinitionError
@@ -34,6 +35,7 @@ __all__ = [
     "parse",
     "run",
     "run_async",
+    "start",
     "start_async",
     "testing",
     "validate",

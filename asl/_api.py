@@ -16,7 +16,7 @@ from .parser import parse
 from .resolvers import Resolver, ResolverTable, unresolved
 from .states import StateMachine, TaskState
 
-__all__ = ["run", "run_async", "start_async"]
+__all__ = ["run", "run_async", "start", "start_async"]
 
 
 def _rng(seed: int | None, rng: random.Random | None) -> random.Random:
@@ -96,6 +96,48 @@ async def run_async(
     return _outcome(execution)
 
 
+def start(
+    definition: Any,
+    input: Any = None,
+    *,
+    resolvers: Mapping[str, Resolver] | None = None,
+    clock: Clock | None = None,
+    context: Mapping[str, Any] | None = None,
+    seed: int | None = None,
+    rng: random.Random | None = None,
+    strict: bool = False,
+    max_payload_bytes: int | None = MAX_PAYLOAD_BYTES,
+    history: bool = True,
+) -> Execution:
+    """Run a state machine to its end and return the :class:`Execution`, whatever its status.
+
+    Takes the same arguments as :func:`run`. Use it to look at ``status``, ``error``,
+    ``cause``, ``path`` and ``events`` without catching :class:`ExecutionFailed`. It runs
+    its own event loop (the clock's, so a :class:`~asl.testing.VirtualClock` skips every
+    timer); inside a running loop use :func:`start_async`.
+    """
+    clock = clock or RealClock()
+
+    async def main() -> Execution:
+        return await start_async(
+            definition,
+            input,
+            resolvers=resolvers,
+            clock=clock,
+            context=context,
+            seed=seed,
+            rng=rng,
+            strict=strict,
+            max_payload_bytes=max_payload_bytes,
+            history=history,
+        )
+
+    factory = clock.loop_factory()
+    options = {"loop_factory": factory} if factory is not None else {}
+    execution: Execution = anyio.run(main, backend="asyncio", backend_options=options)
+    return execution
+
+
 def run(
     definition: Any,
     input: Any = None,
@@ -124,23 +166,16 @@ def run(
     Raises :class:`asl.DefinitionError` for an invalid definition and
     :class:`asl.ExecutionFailed` when the execution does not succeed.
     """
-    clock = clock or RealClock()
-
-    async def main() -> Execution:
-        return await start_async(
-            definition,
-            input,
-            resolvers=resolvers,
-            clock=clock,
-            context=context,
-            seed=seed,
-            rng=rng,
-            strict=strict,
-            max_payload_bytes=max_payload_bytes,
-            history=history,
-        )
-
-    factory = clock.loop_factory()
-    options = {"loop_factory": factory} if factory is not None else {}
-    execution = anyio.run(main, backend="asyncio", backend_options=options)
+    execution = start(
+        definition,
+        input,
+        resolvers=resolvers,
+        clock=clock,
+        context=context,
+        seed=seed,
+        rng=rng,
+        strict=strict,
+        max_payload_bytes=max_payload_bytes,
+        history=history,
+    )
     return _outcome(execution)

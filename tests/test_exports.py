@@ -17,6 +17,7 @@ PUBLIC = {
     "parse",
     "run",
     "run_async",
+    "start",
     "start_async",
     "testing",
     "validate",

@@ -54,13 +54,22 @@ class Frame:
     its assignments never leak out) and the id of its latest event.
     """
 
-    __slots__ = ("context", "last_event", "run", "variables")
+    __slots__ = ("context", "last_event", "outer_names", "run", "variables")
 
-    def __init__(self, run: Run, variables: dict[str, Any], context: dict[str, Any], last_event: int) -> None:
+    def __init__(
+        self,
+        run: Run,
+        variables: dict[str, Any],
+        context: dict[str, Any],
+        last_event: int,
+        outer_names: frozenset[str] = frozenset(),
+    ) -> None:
         self.run = run
         self.variables = variables
         self.context = context
         self.last_event = last_event
+        self.outer_names = outer_names
+        """Variables of enclosing scopes: readable here, but AWS forbids assigning them."""
 
     def record(self, event_type: str, **details: Any) -> int:
         """Append a history event that follows this frame's latest one."""
@@ -82,4 +91,5 @@ class Frame:
 
     def child(self, context: dict[str, Any] | None = None) -> Frame:
         """A frame for a branch or iteration: outer variables readable, assignments local."""
-        return Frame(self.run, dict(self.variables), context or self.context, self.last_event)
+        outer = self.outer_names | frozenset(self.variables)
+        return Frame(self.run, dict(self.variables), context or self.context, self.last_event, outer)

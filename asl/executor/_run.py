@@ -61,6 +61,12 @@ async def run_branch(frame: Frame, branch: Branch, data: Any) -> Any:
             )
         details: dict[str, Any] = {"name": name, "output": output}
         if step.assigned is not None:
+            if frame.outer_names and not frame.outer_names.isdisjoint(step.assigned):
+                taken = sorted(frame.outer_names.intersection(step.assigned))
+                raise step.runtime(
+                    f"Cannot assign the variable(s) {', '.join(taken)}: a variable assigned in an outer scope "
+                    "cannot be assigned in a Parallel branch or Map iteration."
+                )
             frame.variables.update(step.assigned)
             details["assignedVariables"] = step.assigned
         frame.record(state.type + "StateExited", **details)
@@ -86,8 +92,9 @@ def build_context(
     given = context or {}
     sm = given.get("StateMachine") or {}
     ex = given.get("Execution") or {}
-    sm_name = sm.get("Name") or "StateMachine"
-    sm_arn = sm.get("Id") or f"arn:aws:states:{DEFAULT_REGION}:{DEFAULT_ACCOUNT}:stateMachine:{sm_name}"
+    sm_id = sm.get("Id")
+    sm_name = sm.get("Name") or (str(sm_id).split(":")[-1] if sm_id else "StateMachine")
+    sm_arn = sm_id or f"arn:aws:states:{DEFAULT_REGION}:{DEFAULT_ACCOUNT}:stateMachine:{sm_name}"
     region, account = DEFAULT_REGION, DEFAULT_ACCOUNT
     parts = str(sm_arn).split(":")
     if len(parts) > 4 and parts[3] and parts[4]:

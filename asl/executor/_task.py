@@ -116,7 +116,10 @@ async def _jsonpath_attempt(step: Step, state: TaskState, raw: Any) -> Outcome:
     data = input_path(step, raw)
     payload = data if state.parameters is None else step.evaluate(state.parameters, data)
     timeout = _jsonpath_timeout(step, state, data)
-    result = await call_resolver(step, state, payload, timeout)
+    credentials: Any = state.credentials
+    if credentials is not None:
+        credentials = step.evaluate(credentials, data)
+    result = await call_resolver(step, state, payload, timeout, credentials)
     if state.result_selector is not None:
         result = step.evaluate(state.result_selector, result)
     stage_assign(step, state.assign, result, None)
@@ -129,7 +132,10 @@ async def _jsonata_attempt(step: Step, state: TaskState, raw: Any) -> Outcome:
     timeout = state.timeout_seconds
     if timeout is not None and not isinstance(timeout, (int, float)):
         timeout = _positive_int(step, step.jsonata(timeout, states, "TimeoutSeconds"), "TimeoutSeconds")
-    result = await call_resolver(step, state, payload, timeout)
+    credentials: Any = state.credentials
+    if credentials is not None:
+        credentials = step.jsonata(credentials, states, "Credentials")
+    result = await call_resolver(step, state, payload, timeout, credentials)
     states = step.states_var(raw, result=result)
     stage_assign(step, state.assign, raw, states)
     return jsonata_output(step, states, result), state.next
@@ -156,7 +162,9 @@ def _is_lambda_arn(resource: str) -> bool:
     return resource.startswith("arn:") and ":lambda:" in resource and ":function:" in resource
 
 
-async def call_resolver(step: Step, state: TaskState, payload: Any, timeout: float | None) -> Any:
+async def call_resolver(
+    step: Step, state: TaskState, payload: Any, timeout: float | None, credentials: Any = None
+) -> Any:
     """Run the task's resolver, recording the task events AWS records."""
     frame = step.frame
     run = frame.run
@@ -186,7 +194,7 @@ async def call_resolver(step: Step, state: TaskState, payload: Any, timeout: flo
         attempt=step.retry_count,
         context=step.context,
         task_token=step.context.get("Task", {}).get("Token"),
-        credentials=None,
+        credentials=credentials,
     )
     try:
         with anyio.fail_after(timeout) if timeout else nullcontext():

@@ -29,11 +29,17 @@ def _analyse(definition: Any) -> tuple[StateMachine | None, list[DefinitionIssue
             return None, issues
         detail = f"{type(e).__name__}: {e}"
         return None, [DefinitionIssue("$", "SCHEMA_VALIDATION_FAILED", f"cannot build this definition ({detail})")]
-    seen = set(issues)
-    issues += [issue for issue in build_issues if issue not in seen]
+    # the builder compiles what the checks already judged: keep only problems at new places
+    reported = [issue.path for issue in issues]
+    issues += [issue for issue in build_issues if not _covered(issue.path, reported)]
     if issues:
         return None, sort_issues(issues)
     return machine, []
+
+
+def _covered(path: str, reported: list[str]) -> bool:
+    """Whether ``path`` is a place (or inside a place) already reported."""
+    return any(path == done or path.startswith((done + ".", done + "[")) for done in reported)
 
 
 def validate(definition: Any) -> list[DefinitionIssue]:

@@ -8,7 +8,6 @@ virtual clock makes the 2 s and 4 s backoff take no time and records them.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from pathlib import Path
@@ -35,7 +34,7 @@ BAD_ORDER = {**GOOD_ORDER, "orderId": "ord-1002", "quantity": 0}
 
 def start(order: dict[str, Any], shop: Shop, clock: VirtualClock) -> asl.Execution:
     """Run one execution to its end and return it, whatever its status."""
-    return asyncio.run(asl.start_async(DEFINITION, order, resolvers=shop.resolvers(), clock=clock))
+    return asl.start(DEFINITION, order, resolvers=shop.resolvers(), clock=clock)
 
 
 def main() -> int:

@@ -6,7 +6,6 @@ the Python stand-ins in ``resolvers.py``, under a virtual clock so retries cost 
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -44,7 +43,7 @@ def clock() -> VirtualClock:
 
 def start(order: dict[str, Any], shop: Shop, clock: VirtualClock) -> asl.Execution:
     """Run the workflow to its end and return the execution, whatever its status."""
-    return asyncio.run(asl.start_async(DEFINITION, order, resolvers=shop.resolvers(), clock=clock))
+    return asl.start(DEFINITION, order, resolvers=shop.resolvers(), clock=clock)
 
 
 def test_definition_is_valid() -> None:
