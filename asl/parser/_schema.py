@@ -241,6 +241,7 @@ def _item_reader(lang: str) -> Schema:
         "CSVHeaders": _f("an array of strings", type="array", items=_STRING),
         "CSVDelimiter": _enum("COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"),
         "ManifestType": _enum("ATHENA_DATA", "S3_INVENTORY"),
+        "Transformation": _enum("NONE", "LOAD_AND_FLATTEN"),
         "MaxItems": _num(_int(0, 100000000), lang),
     }
     if lang == JSONPATH:

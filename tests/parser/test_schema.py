@@ -768,6 +768,18 @@ def test_item_reader_input_type_must_be_known() -> None:
     assert found(one(state)) == {("$.States.S.ItemReader.ReaderConfig.InputType", SCHEMA)}
 
 
+def test_item_reader_load_and_flatten_is_accepted() -> None:
+    """ReaderConfig.Transformation LOAD_AND_FLATTEN (listing, then each object's content) is valid."""
+    reader = {"Resource": "arn:aws:states:::s3:listObjectsV2", "ReaderConfig": {"Transformation": "LOAD_AND_FLATTEN"}}
+    assert found(one(map_state(ItemReader=reader))) == set()
+
+
+def test_item_reader_transformation_must_be_known() -> None:
+    """ReaderConfig.Transformation is NONE or LOAD_AND_FLATTEN."""
+    reader = {"Resource": "arn:aws:states:::s3:listObjectsV2", "ReaderConfig": {"Transformation": "ALL"}}
+    assert found(one(map_state(ItemReader=reader))) == {("$.States.S.ItemReader.ReaderConfig.Transformation", SCHEMA)}
+
+
 def test_result_writer_transformation_must_be_known() -> None:
     """WriterConfig.Transformation is NONE, COMPACT or FLATTEN."""
     state = map_state(ResultWriter={"WriterConfig": {"OutputType": "JSON", "Transformation": "ALL"}})
