@@ -62,3 +62,12 @@ def test_shared_subtrees_are_remembered() -> None:
     first = meter._estimate({"users": users})
     assert id(users) in meter._memo
     assert meter._estimate({"users": users, "extra": 1}) == first + len('"extra":1,')
+
+
+def test_total_of_variables_is_not_remembered() -> None:
+    """The variables dict changes in place, so its total is measured afresh each time."""
+    meter = PayloadMeter(limit=1000)  # total allowed: 40,000 bytes
+    variables: dict[str, Any] = {"a": "x" * 30_000}
+    assert not meter.exceeds_total(variables)
+    variables["b"] = "y" * 20_000
+    assert meter.exceeds_total(variables)

@@ -18,6 +18,9 @@ __all__ = ["MAX_PAYLOAD_BYTES", "PayloadMeter"]
 #: AWS's quota on a state's input or output and a task's payload or result: 256 KiB (UTF-8).
 MAX_PAYLOAD_BYTES = 256 * 1024
 
+#: AWS keeps at most 10 MiB of variables per execution: 40 times the 256 KiB payload quota.
+MAX_VARIABLES_FACTOR = 40
+
 _SMALL = 16  # leaf containers (no nested containers) this small are measured in one encoder call
 _REMEMBER = 1024  # only containers at least this big are remembered
 _CAPACITY = 4096  # remembered containers before the memo starts over
@@ -44,6 +47,16 @@ class PayloadMeter:
         # the estimate counts \uXXXX escapes: confirm with the exact UTF-8 size
         exact = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
         return len(exact) > self.limit
+
+    def exceeds_total(self, variables: Any) -> bool:
+        """Whether stored variables are over AWS's 10 MiB total (40 times the payload quota)."""
+        if self.limit is None:
+            return False
+        total = self.limit * MAX_VARIABLES_FACTOR
+        # the variables dict changes in place: never remember it, only its (immutable) values
+        if 1 + sum(len(_encode(k)) + 2 + self._estimate(v) for k, v in variables.items()) <= total:
+            return False
+        return len(json.dumps(variables, ensure_ascii=False, separators=(",", ":")).encode()) > total
 
     def _estimate(self, value: Any) -> int:
         """An upper bound of the UTF-8 size: exact for ASCII text."""

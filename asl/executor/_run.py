@@ -67,7 +67,16 @@ async def run_branch(frame: Frame, branch: Branch, data: Any) -> Any:
                     f"Cannot assign the variable(s) {', '.join(taken)}: a variable assigned in an outer scope "
                     "cannot be assigned in a Parallel branch or Map iteration."
                 )
+            if meter.exceeds(step.assigned):  # one Assign (so each variable) is at most 256 KiB
+                raise step.error(
+                    DATA_LIMIT_EXCEEDED,
+                    "The variables assigned by this state exceed the maximum size of 256 KiB for one Assign.",
+                )
             frame.variables.update(step.assigned)
+            if meter.exceeds_total(frame.variables):
+                raise step.error(
+                    DATA_LIMIT_EXCEEDED, "The stored variables exceed the maximum total size of 10 MiB."
+                )
             details["assignedVariables"] = step.assigned
         frame.record(state.type + "StateExited", **details)
         if following is None:
