@@ -21,11 +21,52 @@ MAX_PAYLOAD_BYTES = 256 * 1024
 #: AWS keeps at most 10 MiB of variables per execution: 40 times the 256 KiB payload quota.
 MAX_VARIABLES_FACTOR = 40
 
-_SMALL = 16  # leaf containers (no nested containers) this small are measured in one encoder call
-_REMEMBER = 1024  # only containers at least this big are remembered
+_MAX_WALK_DEPTH = 3  # objects this near the top are summed member by member
+_REMEMBER = 256  # only containers at least this big are remembered
+_WALK_BIG = 1024  # an object this big measured whole gets its members remembered too
 _CAPACITY = 4096  # remembered containers before the memo starts over
 
-_encode = json.JSONEncoder(separators=(",", ":")).encode  # ASCII: \u escapes over-count UTF-8
+_plain_encode = json.JSONEncoder(separators=(",", ":")).encode  # ASCII: \u escapes over-count UTF-8
+
+
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# One C encoder made once (JSONEncoder.encode builds a new one on every call, which is most of
+# its cost on small values); markers=None: data is never circular (it came from JSON).
+_c_make_encoder = getattr(json.encoder, "c_make_encoder", None)
+_chunks = (
+    _c_make_encoder(None, _not_json, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, True)
+    if _c_make_encoder is not None
+    else None
+)
+_key_sizes: dict[str, int] = {}
+
+
+def _encoded_size(value: Any) -> int:
+    """Characters of ``value`` as compact ASCII JSON."""
+    kind = type(value)
+    if kind is str:
+        return len(json.encoder.encode_basestring_ascii(value))
+    if kind is int or kind is float:
+        return len(_plain_encode(value)) if kind is float else len(int.__repr__(value))
+    if value is None or value is True:
+        return 4
+    if value is False:
+        return 5
+    if _chunks is None or (kind is not dict and kind is not list):
+        return len(_plain_encode(value))
+    return sum(map(len, _chunks(value, 0)))
+
+
+def _key_size(key: str) -> int:
+    size = _key_sizes.get(key)
+    if size is None:
+        size = len(json.encoder.encode_basestring_ascii(key))
+        if len(_key_sizes) < 65536:
+            _key_sizes[key] = size
+    return size
 
 
 class PayloadMeter:
@@ -54,26 +95,34 @@ class PayloadMeter:
             return False
         total = self.limit * MAX_VARIABLES_FACTOR
         # the variables dict changes in place: never remember it, only its (immutable) values
-        if 1 + sum(len(_encode(k)) + 2 + self._estimate(v) for k, v in variables.items()) <= total:
+        if 1 + sum(_key_size(k) + 2 + self._estimate(v) for k, v in variables.items()) <= total:
             return False
         return len(json.dumps(variables, ensure_ascii=False, separators=(",", ":")).encode()) > total
 
-    def _estimate(self, value: Any) -> int:
-        """An upper bound of the UTF-8 size: exact for ASCII text."""
+    def _estimate(self, value: Any, depth: int = 0) -> int:
+        """An upper bound of the UTF-8 size: exact for ASCII text.
+
+        A container is measured by the C encoder in one call, unless it is an object near
+        the top with members already remembered: then it is the sum of its members, the
+        remembered ones looked up. A large object measured whole has its members remembered
+        too, so the next document sharing them (after a ResultPath merge, say) is cheap.
+        """
         kind = type(value)
         if kind is not dict and kind is not list:
-            return len(_encode(value))
+            return _encoded_size(value)
         memo = self._memo
         hit = memo.get(id(value))
         if hit is not None and hit[0] is value:
             return hit[1]
-        children = value.values() if kind is dict else value
-        if len(value) < _SMALL and not any(type(v) is dict or type(v) is list for v in children):
-            return len(_encode(value))  # a small leaf container: one encoder call
-        if kind is dict:
-            size = 1 + sum(len(_encode(k)) + 2 + self._estimate(v) for k, v in value.items())
+        walk = kind is dict and depth < _MAX_WALK_DEPTH
+        if walk and any(id(v) in memo for v in value.values() if type(v) is dict or type(v) is list):
+            size = 1 + sum(_key_size(k) + 2 + self._estimate(v, depth + 1) for k, v in value.items())
         else:
-            size = 1 + sum(1 + self._estimate(v) for v in value)
+            size = _encoded_size(value)
+            if walk and size >= _WALK_BIG:
+                for member in value.values():
+                    if type(member) is dict or type(member) is list:
+                        self._estimate(member, depth + 1)
         if size >= _REMEMBER:
             if len(memo) >= _CAPACITY:
                 memo.clear()
