@@ -143,7 +143,7 @@ class _Builder:
 
     def assigner(self, spec: Mapping[str, Any], loc: str, lang: QueryLanguage) -> Assigner | None:
         raw = spec.get("Assign")
-        if not isinstance(raw, Mapping):
+        if not isinstance(raw, dict):
             return None
         value = self.payload(spec, "Assign", loc, lang)
         if value is None:
@@ -180,7 +180,7 @@ class _Builder:
     def retriers(self, spec: Mapping[str, Any]) -> tuple[Retrier, ...]:
         out = []
         for raw in spec.get("Retry") or ():
-            if not isinstance(raw, Mapping):
+            if not isinstance(raw, dict):
                 continue
             jitter = raw.get("JitterStrategy", "NONE")
             out.append(
@@ -199,7 +199,7 @@ class _Builder:
     def catchers(self, spec: Mapping[str, Any], loc: str, lang: QueryLanguage) -> tuple[Catcher, ...]:
         out = []
         for i, raw in enumerate(spec.get("Catch") or ()):
-            if not isinstance(raw, Mapping):
+            if not isinstance(raw, dict):
                 continue
             cloc = f"{child(loc, 'Catch')}[{i}]"
             out.append(
@@ -247,7 +247,7 @@ class _Builder:
     def choice_state(self, name: str, spec: Mapping[str, Any], loc: str, lang: QueryLanguage) -> State:
         choices = []
         for i, raw in enumerate(spec.get("Choices") or ()):
-            if not isinstance(raw, Mapping):
+            if not isinstance(raw, dict):
                 continue
             rloc = f"{child(loc, 'Choices')}[{i}]"
             choice = self.choice(raw, rloc, lang)
@@ -315,7 +315,7 @@ class _Builder:
         jsonpath = lang == JSONPATH
         branches = []
         for i, raw in enumerate(spec.get("Branches") or ()):
-            if isinstance(raw, Mapping):
+            if isinstance(raw, dict):
                 branches.append(self.branch(raw, f"{child(loc, 'Branches')}[{i}]"))
         return ParallelState(
             **self.common(name, spec, loc, lang),
@@ -332,7 +332,7 @@ class _Builder:
         jsonpath = lang == JSONPATH
         proc_key = "ItemProcessor" if "ItemProcessor" in spec else "Iterator"
         raw_proc = spec.get(proc_key)
-        if not isinstance(raw_proc, Mapping):
+        if not isinstance(raw_proc, dict):
             raw_proc = {"StartAt": "", "States": {}}
         config = raw_proc.get("ProcessorConfig") or {}
         selector_key = "ItemSelector" if "ItemSelector" in spec else "Parameters"
@@ -342,8 +342,8 @@ class _Builder:
         return MapState(
             **self.common(name, spec, loc, lang),
             processor=self.branch(raw_proc, child(loc, proc_key)),
-            mode=str(config.get("Mode", "INLINE")) if isinstance(config, Mapping) else "INLINE",
-            execution_type=config.get("ExecutionType") if isinstance(config, Mapping) else None,
+            mode=str(config.get("Mode", "INLINE")) if isinstance(config, dict) else "INLINE",
+            execution_type=config.get("ExecutionType") if isinstance(config, dict) else None,
             items_path=self.path(spec, "ItemsPath", loc, reference=True) if jsonpath else None,
             items=items,
             item_selector=self.payload(spec, selector_key, loc, lang),
@@ -367,7 +367,7 @@ class _Builder:
 
     def item_reader(self, spec: Mapping[str, Any], loc: str, lang: QueryLanguage) -> ItemReader | None:
         raw = spec.get("ItemReader")
-        if not isinstance(raw, Mapping):
+        if not isinstance(raw, dict):
             return None
         rloc = child(loc, "ItemReader")
         key = "Arguments" if lang == JSONATA else "Parameters"
@@ -379,7 +379,7 @@ class _Builder:
 
     def item_batcher(self, spec: Mapping[str, Any], loc: str, lang: QueryLanguage) -> ItemBatcher | None:
         raw = spec.get("ItemBatcher")
-        if not isinstance(raw, Mapping):
+        if not isinstance(raw, dict):
             return None
         bloc = child(loc, "ItemBatcher")
         return ItemBatcher(
@@ -392,7 +392,7 @@ class _Builder:
 
     def result_writer(self, spec: Mapping[str, Any], loc: str, lang: QueryLanguage) -> ResultWriter | None:
         raw = spec.get("ResultWriter")
-        if not isinstance(raw, Mapping):
+        if not isinstance(raw, dict):
             return None
         wloc = child(loc, "ResultWriter")
         key = "Arguments" if lang == JSONATA else "Parameters"
@@ -408,10 +408,10 @@ class _Builder:
     def branch(self, raw: Mapping[str, Any], loc: str) -> Branch:
         states: dict[str, State] = {}
         raw_states = raw.get("States")
-        if isinstance(raw_states, Mapping):
+        if isinstance(raw_states, dict):
             sloc = child(loc, "States")
             for name, spec in raw_states.items():
-                if not isinstance(spec, Mapping):
+                if not isinstance(spec, dict):
                     continue
                 state = self.state(str(name), spec, child(sloc, str(name)))
                 if state is not None:

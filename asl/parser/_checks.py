@@ -57,9 +57,9 @@ _LABEL_FORBIDDEN: Final = re.compile(r"[\s<>{}\[\]?*\"#%\\^|~`$&,;:/\x00-\x1f\x7
 def _states(machine: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     """The machine's states that are objects, by name."""
     states = machine.get("States")
-    if not isinstance(states, Mapping):
+    if not isinstance(states, dict):
         return {}
-    return {name: state for name, state in states.items() if isinstance(name, str) and isinstance(state, Mapping)}
+    return {name: state for name, state in states.items() if isinstance(name, str) and isinstance(state, dict)}
 
 
 def _items(state: Mapping[str, Any], field: str) -> list[tuple[int, Mapping[str, Any]]]:
@@ -67,7 +67,7 @@ def _items(state: Mapping[str, Any], field: str) -> list[tuple[int, Mapping[str,
     value = state.get(field)
     if not isinstance(value, list):
         return []
-    return [(index, item) for index, item in enumerate(value) if isinstance(item, Mapping)]
+    return [(index, item) for index, item in enumerate(value) if isinstance(item, dict)]
 
 
 def _targets(state: Mapping[str, Any]) -> Iterator[tuple[str, tuple[str | int, ...]]]:
@@ -114,7 +114,7 @@ def _state_names(machines: list[Machine]) -> Iterator[DefinitionIssue]:
     first_seen: dict[str, str] = {}
     for machine, path, _ in machines:
         states = machine.get("States")
-        if not isinstance(states, Mapping):
+        if not isinstance(states, dict):
             continue
         for name in states:
             where = child_path(child_path(path, "States"), name)

@@ -232,7 +232,10 @@ class _Copier:
 
     def node(self, value: Any, path: Loc, depth: int, *, is_states: bool) -> Any:
         """The copy of one value; containers start empty and are filled through ``pending``."""
-        if isinstance(value, Mapping):
+        value_type = type(value)
+        if value_type is str or value_type is int or value_type is bool or value is None:
+            return value
+        if value_type is dict or isinstance(value, Mapping):
             copy: dict[str, Any] = {}
             self.expand(value, copy, path, depth + 1, is_states=is_states)
             return copy

@@ -590,7 +590,7 @@ def _label(error: ValidationError) -> str:
 def _unsupported(error: ValidationError, path: str, lang: str) -> Iterator[DefinitionIssue]:
     """One issue per field that the closed schema does not know."""
     known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
-    instance = error.instance if isinstance(error.instance, Mapping) else {}
+    instance = error.instance if isinstance(error.instance, dict) else {}
     for field in instance:
         if field in known:
             continue
@@ -604,7 +604,7 @@ def _unsupported(error: ValidationError, path: str, lang: str) -> Iterator[Defin
 
 
 def _missing(error: ValidationError, path: str, lang: str) -> Iterator[DefinitionIssue]:
-    instance = error.instance if isinstance(error.instance, Mapping) else {}
+    instance = error.instance if isinstance(error.instance, dict) else {}
     required = error.validator_value if isinstance(error.validator_value, list) else []
     for field in required:
         if field not in instance:
@@ -673,9 +673,9 @@ def _exclusive_issues(state_type: str, state: Mapping[str, Any], path: str, lang
         holder: Any = state
         where = path
         for key in location:
-            holder = holder.get(key) if isinstance(holder, Mapping) else None
+            holder = holder.get(key) if isinstance(holder, dict) else None
             where = child_path(where, key)
-        if not isinstance(holder, Mapping):
+        if not isinstance(holder, dict):
             continue
         present = [field for field in group if field in holder]
         if len(present) > 1:
@@ -698,7 +698,7 @@ def _rule_issues(state: Mapping[str, Any], path: str) -> Iterator[DefinitionIssu
     pending = [(rule, child_path(child_path(path, "Choices"), index)) for index, rule in enumerate(choices)]
     while pending:
         rule, where = pending.pop()
-        if not isinstance(rule, Mapping):
+        if not isinstance(rule, dict):
             continue
         yield from _one_rule(rule, where)
         for combinator in ("And", "Or"):
@@ -738,7 +738,7 @@ def _one_rule(rule: Mapping[str, Any], path: str) -> Iterator[DefinitionIssue]:
 
 
 def _state_issues(state: Any, path: str, top_lang: str) -> Iterator[DefinitionIssue]:
-    if not isinstance(state, Mapping):
+    if not isinstance(state, dict):
         yield DefinitionIssue(path, SCHEMA_VALIDATION_FAILED, f"A state must be a JSON object; got {_show(state)}")
         return
     state_type = state.get("Type")
@@ -763,7 +763,7 @@ def _state_issues(state: Any, path: str, top_lang: str) -> Iterator[DefinitionIs
 
 def check_structure(definition: dict[str, Any]) -> list[DefinitionIssue]:
     """Structural problems of ``definition`` and of every machine nested in it."""
-    if not isinstance(definition, Mapping):
+    if not isinstance(definition, dict):
         return [DefinitionIssue("$", SCHEMA_VALIDATION_FAILED, "Definition must be a valid JSON object")]
     top_lang = definition.get("QueryLanguage")
     if top_lang not in QUERY_LANGUAGES:
@@ -772,7 +772,7 @@ def check_structure(definition: dict[str, Any]) -> list[DefinitionIssue]:
     for machine, path, kind in iter_machines(definition):
         issues.extend(schema_issues(MACHINE_VALIDATORS[kind], MACHINE_CHECKERS[kind], machine, path, top_lang))
         states = machine.get("States")
-        if isinstance(states, Mapping):
+        if isinstance(states, dict):
             states_path = child_path(path, "States")
             for name, state in states.items():
                 issues.extend(_state_issues(state, child_path(states_path, name), top_lang))

@@ -95,7 +95,7 @@ def check_variables(definition: dict[str, Any]) -> list[DefinitionIssue]:
     Never raises: anything malformed is skipped (the structural checks report it).
     """
     issues: list[DefinitionIssue] = []
-    if not isinstance(definition, Mapping):
+    if not isinstance(definition, dict):
         return issues
     top = definition.get("QueryLanguage")
     top_language = top if top in (_JSONATA, _JSONPATH) else _JSONPATH
@@ -130,11 +130,11 @@ def is_variable_name(name: str) -> bool:
 
 def _states(machine: Mapping[str, Any], path: str) -> Iterator[tuple[Mapping[str, Any], str]]:
     states = machine.get("States")
-    if not isinstance(states, Mapping):
+    if not isinstance(states, dict):
         return
     states_path = child_path(path, "States")
     for name, state in states.items():
-        if isinstance(state, Mapping):
+        if isinstance(state, dict):
             yield state, child_path(states_path, name)
 
 
@@ -148,7 +148,7 @@ def _objects(state: Mapping[str, Any], field: str) -> Iterator[tuple[int, Mappin
     items = state.get(field)
     if isinstance(items, list):
         for index, item in enumerate(items):
-            if isinstance(item, Mapping):
+            if isinstance(item, dict):
                 yield index, item
 
 
@@ -170,7 +170,7 @@ def _assigns(state: Mapping[str, Any], where: str) -> Iterator[tuple[Mapping[str
         found += [(rule, _at(where, field, index)) for index, rule in _nested(state, kinds, field)]
     for owner, at in found:
         assign = owner.get("Assign")
-        if isinstance(assign, Mapping):
+        if isinstance(assign, dict):
             yield assign, child_path(at, "Assign")
 
 
@@ -240,7 +240,7 @@ def _expressions(field: _Field) -> Iterator[tuple[str, str, str]]:
         value, path, name = pending.pop()
         if is_expression(value):
             yield path, name, value
-        elif isinstance(value, Mapping):
+        elif isinstance(value, dict):
             members = [(v, child_path(path, k), f"{name}/{k}") for k, v in value.items() if isinstance(k, str)]
             pending.extend(reversed(members))
         elif isinstance(value, list):

@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import json
 import math
@@ -701,6 +702,7 @@ def is_intrinsic(text: str) -> bool:
     return text.startswith(_PREFIX) and "(" in text and text.rstrip(_BLANKS).endswith(")")
 
 
+@functools.lru_cache(maxsize=4096)  # the result is immutable: compile each text once
 def compile_intrinsic(text: str) -> IntrinsicCall:
     """Parse ``text`` once into an :class:`IntrinsicCall`.
 

@@ -13,6 +13,7 @@ input with ``$.a``, the state fails with ``States.ResultPathMatchFailure``.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -47,6 +48,7 @@ class ResultPath:
             raise StatesError(RESULT_PATH_MATCH_FAILURE, _cause(self.text, state_input)) from None
 
 
+@functools.lru_cache(maxsize=4096)  # the result is immutable: compile each text once
 def compile_result_path(text: str | None) -> ResultPath:
     """Compile a ResultPath; None (JSON ``null``) discards the result.
 
