@@ -17,7 +17,7 @@ from ..jsonata import unexpected_type_error
 from ..states import JSONATA
 from ._distributed import iteration_inputs, read_items, write_results
 from ._frame import Frame
-from ._states import apply_result_path, input_path, jsonata_output, output_path, stage_assign
+from ._states import finish_with_result, input_path
 from ._step import Step, compact_json
 from ._task import with_retry_catch
 
@@ -116,14 +116,7 @@ async def _parallel_attempt(step: Step, state: ParallelState, raw: Any) -> Outco
         frame.record("ParallelStateFailed", error=err.error, cause=err.cause)
         raise
     frame.record("ParallelStateSucceeded")
-    if jsonata:
-        states = step.states_var(raw, result=result)
-        stage_assign(step, state.assign, raw, states)
-        return jsonata_output(step, states, result), state.next
-    if state.result_selector is not None:
-        result = step.evaluate(state.result_selector, result)
-    stage_assign(step, state.assign, result, None)
-    return output_path(step, apply_result_path(step, state.result_path, raw, result)), state.next
+    return finish_with_result(step, raw, result)
 
 
 # -- Map ----------------------------------------------------------------------------------------
@@ -314,11 +307,4 @@ async def _map_attempt(step: Step, state: MapState, raw: Any) -> Outcome:
         frame.record("MapStateFailed", error=err.error, cause=err.cause)
         raise
     frame.record("MapStateSucceeded")
-    if jsonata:
-        states = step.states_var(raw, result=result)
-        stage_assign(step, state.assign, raw, states)
-        return jsonata_output(step, states, result), state.next
-    if state.result_selector is not None:
-        result = step.evaluate(state.result_selector, result)
-    stage_assign(step, state.assign, result, None)
-    return output_path(step, apply_result_path(step, state.result_path, raw, result)), state.next
+    return finish_with_result(step, raw, result)

@@ -31,7 +31,15 @@ if TYPE_CHECKING:
         WaitState,
     )
 
-__all__ = ["HANDLERS", "Handler", "apply_result_path", "input_path", "output_path", "stage_assign"]
+__all__ = [
+    "HANDLERS",
+    "Handler",
+    "apply_result_path",
+    "finish_with_result",
+    "input_path",
+    "output_path",
+    "stage_assign",
+]
 
 Outcome = tuple[Any, str | None]
 Handler = Callable[[Step, Any], Awaitable[Outcome]]
@@ -93,6 +101,23 @@ def jsonata_output(step: Step, states: dict[str, Any], default: Any) -> Any:
     if output is None:
         return default
     return step.jsonata(output, states, "Output")
+
+
+def finish_with_result(step: Step, raw: Any, result: Any) -> tuple[Any, str | None]:
+    """The end of a Task, Parallel or Map: ``result`` through the state's output fields.
+
+    JSONPath: ResultSelector, Assign (``$`` is the selected result), ResultPath, OutputPath.
+    JSONata: Assign and Output with ``$states.result`` bound (Output defaults to the result).
+    """
+    state: Any = step.state
+    if state.query_language == JSONATA:
+        states = step.states_var(raw, result=result)
+        stage_assign(step, state.assign, raw, states)
+        return jsonata_output(step, states, result), state.next
+    if state.result_selector is not None:
+        result = step.evaluate(state.result_selector, result)
+    stage_assign(step, state.assign, result, None)
+    return output_path(step, apply_result_path(step, state.result_path, raw, result)), state.next
 
 
 # -- handlers ------------------------------------------------------------------------------

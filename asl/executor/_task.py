@@ -19,7 +19,7 @@ from ..paths import PathNotFound
 from ..resolvers import TaskCall, invoke, missing_resolver_error
 from ..retry import backoff_delay, matches
 from ..states import JSONATA
-from ._states import apply_result_path, input_path, jsonata_output, output_path, stage_assign
+from ._states import apply_result_path, finish_with_result, input_path, stage_assign
 from ._step import Step, compact_json
 
 if TYPE_CHECKING:
@@ -120,10 +120,7 @@ async def _jsonpath_attempt(step: Step, state: TaskState, raw: Any) -> Outcome:
     if credentials is not None:
         credentials = step.evaluate(credentials, data)
     result = await call_resolver(step, state, payload, timeout, credentials)
-    if state.result_selector is not None:
-        result = step.evaluate(state.result_selector, result)
-    stage_assign(step, state.assign, result, None)
-    return output_path(step, apply_result_path(step, state.result_path, raw, result)), state.next
+    return finish_with_result(step, raw, result)
 
 
 async def _jsonata_attempt(step: Step, state: TaskState, raw: Any) -> Outcome:
@@ -136,9 +133,7 @@ async def _jsonata_attempt(step: Step, state: TaskState, raw: Any) -> Outcome:
     if credentials is not None:
         credentials = step.jsonata(credentials, states, "Credentials")
     result = await call_resolver(step, state, payload, timeout, credentials)
-    states = step.states_var(raw, result=result)
-    stage_assign(step, state.assign, raw, states)
-    return jsonata_output(step, states, result), state.next
+    return finish_with_result(step, raw, result)
 
 
 def _jsonpath_timeout(step: Step, state: TaskState, data: Any) -> float | None:
