@@ -12,6 +12,7 @@ from .clock import Clock, RealClock
 from .errors import ExecutionFailed, MissingResolvers
 from .execution import SUCCEEDED, Execution
 from .executor import MAX_PAYLOAD_BYTES, execute
+from .executor._observe import TaskMocks
 from .parser import parse
 from .resolvers import Resolver, ResolverTable, unresolved
 from .states import StateMachine, TaskState
@@ -41,6 +42,8 @@ async def start_async(
     strict: bool = False,
     max_payload_bytes: int | None = MAX_PAYLOAD_BYTES,
     history: bool = True,
+    mock_config: Any = None,
+    test_case: str | None = None,
 ) -> Execution:
     """Run an execution to its end and return it, whatever its status."""
     machine = parse(definition)
@@ -58,7 +61,19 @@ async def start_async(
         context=context,
         max_payload_bytes=max_payload_bytes,
         history=history,
+        mocks=_mocks(mock_config, test_case, machine, context),
     )
+
+
+def _mocks(mock_config: Any, test_case: str | None, machine: StateMachine, context: Any) -> TaskMocks | None:
+    """The MockConfigFile test case's responses for one execution, or None."""
+    if mock_config is None and test_case is None:
+        return None
+    from .testing._mock import mocks_for
+
+    sm = (context or {}).get("StateMachine") or {}
+    name = sm.get("Name") or (str(sm["Id"]).split(":")[-1] if sm.get("Id") else None)
+    return mocks_for(mock_config, test_case, name, machine)
 
 
 def _outcome(execution: Execution) -> Any:
@@ -79,6 +94,8 @@ async def run_async(
     strict: bool = False,
     max_payload_bytes: int | None = MAX_PAYLOAD_BYTES,
     history: bool = True,
+    mock_config: Any = None,
+    test_case: str | None = None,
 ) -> Any:
     """Like :func:`run`, inside a running event loop (asyncio or trio through anyio)."""
     execution = await start_async(
@@ -92,6 +109,8 @@ async def run_async(
         strict=strict,
         max_payload_bytes=max_payload_bytes,
         history=history,
+        mock_config=mock_config,
+        test_case=test_case,
     )
     return _outcome(execution)
 
@@ -108,6 +127,8 @@ def start(
     strict: bool = False,
     max_payload_bytes: int | None = MAX_PAYLOAD_BYTES,
     history: bool = True,
+    mock_config: Any = None,
+    test_case: str | None = None,
 ) -> Execution:
     """Run a state machine to its end and return the :class:`Execution`, whatever its status.
 
@@ -130,6 +151,8 @@ def start(
             strict=strict,
             max_payload_bytes=max_payload_bytes,
             history=history,
+            mock_config=mock_config,
+            test_case=test_case,
         )
 
     factory = clock.loop_factory()
@@ -150,6 +173,8 @@ def run(
     strict: bool = False,
     max_payload_bytes: int | None = MAX_PAYLOAD_BYTES,
     history: bool = True,
+    mock_config: Any = None,
+    test_case: str | None = None,
 ) -> Any:
     """Run a state machine to its end and return its output.
 
@@ -161,7 +186,11 @@ def run(
     ``States.MathRandom`` reproducible. ``strict`` refuses to start when a Task has no
     resolver. ``max_payload_bytes`` is the quota on a state's output and a task's payload or
     result (AWS: 256 KiB; ``None`` lifts it). ``history=False`` keeps no history events
-    (they are only counted), for executions too large to keep them.
+    (they are only counted), for executions too large to keep them. ``mock_config`` (a
+path to a Step Functions Local ``MockConfigFile.json`` or its parsed dict) and
+``test_case`` answer Task states with that test case's mocked responses; unmocked
+Tasks fall through to ``resolvers``. With ``test_case`` alone, the file named by the
+``SFN_MOCK_CONFIG`` environment variable is read.
 
     Raises :class:`asl.DefinitionError` for an invalid definition and
     :class:`asl.ExecutionFailed` when the execution does not succeed.
@@ -177,5 +206,7 @@ def run(
         strict=strict,
         max_payload_bytes=max_payload_bytes,
         history=history,
+        mock_config=mock_config,
+        test_case=test_case,
     )
     return _outcome(execution)

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from ..execution import Execution
     from ..resolvers import ResolverTable
     from ..states import State, StateMachine
+    from ._observe import Observer, TaskMocks
 
 __all__ = ["Frame", "Run"]
 
@@ -22,7 +23,7 @@ _RETRYING_TYPES = frozenset({"Task", "Parallel", "Map"})
 class Run:
     """Everything an execution's states share."""
 
-    __slots__ = ("base_context", "clock", "execution", "machine", "meter", "resolvers", "rng")
+    __slots__ = ("base_context", "clock", "execution", "machine", "meter", "mocks", "observer", "resolvers", "rng")
 
     def __init__(
         self,
@@ -33,6 +34,8 @@ class Run:
         rng: random.Random,
         base_context: dict[str, Any],
         meter: PayloadMeter,
+        mocks: TaskMocks | None = None,
+        observer: Observer | None = None,
     ) -> None:
         self.machine = machine
         self.execution = execution
@@ -41,6 +44,10 @@ class Run:
         self.rng = rng
         self.base_context = base_context
         self.meter = meter
+        self.mocks = mocks
+        """Canned task responses consulted before the resolvers (a MockConfigFile test case)."""
+        self.observer = observer
+        """Told of states, transitions, Choice rules, retries and catches (coverage)."""
 
     def new_token(self) -> str:
         """A fresh task token (drawn from the run's RNG, so seeded runs repeat)."""

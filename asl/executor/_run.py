@@ -15,6 +15,7 @@ from ..errors import DATA_LIMIT_EXCEEDED, RUNTIME, TIMEOUT, StatesError
 from ..execution import FAILED, SUCCEEDED, TIMED_OUT, Execution
 from ._frame import Frame, Run
 from ._limits import MAX_PAYLOAD_BYTES, PayloadMeter
+from ._observe import TaskMocks, current_observer
 from ._states import HANDLERS, Handler
 from ._step import Step
 from ._task import copy_json, task_state
@@ -49,10 +50,15 @@ async def run_branch(frame: Frame, branch: Branch, data: Any) -> Any:
     name = branch.start_at
     handlers = _HANDLERS
     meter = frame.run.meter
+    observer = frame.run.observer
     while True:
         state = states[name]
+        if observer is not None:
+            observer.state(frame.run.machine, name)
         step = Step(frame, state, data)
         output, following = await handlers[state.type](step, data)
+        if observer is not None:
+            observer.transition(frame.run.machine, name, following)
         if output is not data and meter.exceeds(output):
             raise StatesError(
                 DATA_LIMIT_EXCEEDED,
@@ -136,6 +142,7 @@ async def execute(
     context: Any = None,
     max_payload_bytes: int | None = MAX_PAYLOAD_BYTES,
     history: bool = True,
+    mocks: TaskMocks | None = None,
 ) -> Execution:
     """Run ``machine`` on ``data`` to its end; the finished :class:`Execution`."""
     start = clock.now()
@@ -148,7 +155,8 @@ async def execute(
         start_time=start,
         keep_history=history,
     )
-    run = Run(machine, execution, resolvers, clock, rng, base, PayloadMeter(max_payload_bytes))
+    meter = PayloadMeter(max_payload_bytes)
+    run = Run(machine, execution, resolvers, clock, rng, base, meter, mocks, current_observer())
     frame = Frame(run, {}, base, 0)
     execution.record("ExecutionStarted", start, 0, {"input": data, "roleArn": base["Execution"]["RoleArn"]})
     frame.last_event = 0

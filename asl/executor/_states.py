@@ -143,7 +143,7 @@ async def choice_state(step: Step, raw: Any) -> Outcome:
     state: ChoiceState = step.state  # type: ignore[assignment]
     if state.query_language == JSONATA:
         states = step.states_var(raw)
-        for choice in state.choices:
+        for index, choice in enumerate(state.choices):
             rule: ConditionRule = choice.rule  # type: ignore[assignment]
             expression = rule.expression
             matched = rule.constant if expression is None else step.jsonata(expression, states, "Condition")
@@ -151,17 +151,19 @@ async def choice_state(step: Step, raw: Any) -> Outcome:
                 text = rule.expression.text if rule.expression is not None else compact_json(matched)
                 raise step.prefixed(unexpected_type_error(text, "Condition", "boolean", matched))
             if matched:
+                _chose(step, index)
                 stage_assign(step, choice.assign, raw, states)
                 stage_assign(step, state.assign, raw, states)
                 output = raw if choice.output is None else step.jsonata(choice.output, states, "Output")
                 return jsonata_output(step, states, output), choice.next
         if state.default is None:
             raise _no_choice(step)
+        _chose(step, None)
         stage_assign(step, state.assign, raw, states)
         return jsonata_output(step, states, raw), state.default
     data = input_path(step, raw)
     scope = step.scope
-    for choice in state.choices:
+    for index, choice in enumerate(state.choices):
         try:
             matched = choice.rule.evaluate(data, scope)
         except StatesError as e:
@@ -169,13 +171,21 @@ async def choice_state(step: Step, raw: Any) -> Outcome:
         except PathNotFound as e:
             raise step.runtime(f"Invalid path '{e.path}' : {e.detail}") from None
         if matched:
+            _chose(step, index)
             stage_assign(step, choice.assign, data, None)
             stage_assign(step, state.assign, data, None)
             return output_path(step, data), choice.next
     if state.default is None:
         raise _no_choice(step)
+    _chose(step, None)
     stage_assign(step, state.assign, data, None)
     return output_path(step, data), state.default
+
+
+def _chose(step: Step, rule: int | None) -> None:
+    observer = step.frame.run.observer
+    if observer is not None:
+        observer.choice(step.frame.run.machine, step.state.name, rule)
 
 
 def _no_choice(step: Step) -> StatesError:

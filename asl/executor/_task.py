@@ -19,6 +19,7 @@ from ..paths import PathNotFound
 from ..resolvers import TaskCall, invoke, missing_resolver_error
 from ..retry import backoff_delay, matches
 from ..states import JSONATA
+from ._observe import NOT_MOCKED
 from ._states import apply_result_path, finish_with_result, input_path, stage_assign
 from ._step import Step, compact_json
 
@@ -56,8 +57,11 @@ async def with_retry_catch(step: Step, raw: Any, attempt: Callable[[], Awaitable
                 raise
             if await _retry(step, retriers, counts, err):
                 continue
-            for catcher in catchers:
+            for index, catcher in enumerate(catchers):
                 if matches(catcher.error_equals, err.error):
+                    observer = step.frame.run.observer
+                    if observer is not None:
+                        observer.catch(step.frame.run.machine, step.state.name, index)
                     return _caught(step, catcher, raw, err)
             raise
 
@@ -79,6 +83,8 @@ async def _retry(step: Step, retriers: Any, counts: list[int], err: StatesError)
             run.rng,
         )
         counts[i] += 1
+        if run.observer is not None:
+            run.observer.retry(run.machine, step.state.name, i)
         step.retry_count += 1
         step.context["State"]["RetryCount"] = step.retry_count
         if delay > 0:
@@ -177,6 +183,10 @@ async def call_resolver(
         )
         frame.record(kind + "Failed", error=err.error, cause=err.cause)
         raise err
+    if run.mocks is not None:
+        mocked = _mocked(step, state, payload, kind)
+        if mocked is not NOT_MOCKED:
+            return mocked
     binding = run.resolvers.find(state.name, resource, payload)
     if binding is None:
         err = missing_resolver_error(state.name, resource, payload, step.context)
@@ -201,6 +211,26 @@ async def call_resolver(
         frame.record(kind + "Failed", error=err.error, cause=err.cause)
         raise
     _check_result(step, resource, result, kind)
+    frame.record(kind + "Succeeded", output=result)
+    return result
+
+
+def _mocked(step: Step, state: TaskState, payload: Any, kind: str) -> Any:
+    """The canned response for this invocation, recorded as AWS records a real one."""
+    frame = step.frame
+    mocks = frame.run.mocks
+    assert mocks is not None
+    try:
+        result = mocks.respond(state.name)
+    except StatesError as err:
+        frame.record(kind + "Started", resource=state.resource)
+        frame.record(kind + "Failed", error=err.error, cause=err.cause)
+        raise
+    if result is NOT_MOCKED:
+        return result
+    frame.record(kind + "Started", resource=state.resource)
+    result = copy_json(result)
+    _check_result(step, state.resource, result, kind)
     frame.record(kind + "Succeeded", output=result)
     return result
 
