@@ -10,6 +10,10 @@ from ._api import run as run
 from ._api import run_async as run_async
 from ._api import start as start
 from ._api import start_async as start_async
+from ._teststate import InvalidTestStateRequest as InvalidTestStateRequest
+from ._teststate import TestStateResult as TestStateResult
+from ._teststate import test_state as test_state
+from ._teststate import test_state_async as test_state_async
 from .errors import ASLError as ASLError
 from .errors import DefinitionError as DefinitionError
 from .errors import DefinitionIssue as DefinitionIssue
@@ -28,15 +32,19 @@ __all__ = [
     "DefinitionIssue",
     "Execution",
     "ExecutionFailed",
+    "InvalidTestStateRequest",
     "MissingResolvers",
     "StateMachine",
     "StatesError",
     "TaskCall",
+    "TestStateResult",
     "parse",
     "run",
     "run_async",
     "start",
     "start_async",
+    "test_state",
+    "test_state_async",
     "testing",
     "validate",
 ]
