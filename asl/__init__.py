@@ -14,6 +14,7 @@ from ._teststate import InvalidTestStateRequest as InvalidTestStateRequest
 from ._teststate import TestStateResult as TestStateResult
 from ._teststate import test_state as test_state
 from ._teststate import test_state_async as test_state_async
+from .engine import Engine as Engine
 from .errors import ASLError as ASLError
 from .errors import DefinitionError as DefinitionError
 from .errors import DefinitionIssue as DefinitionIssue
@@ -30,6 +31,7 @@ __all__ = [
     "ASLError",
     "DefinitionError",
     "DefinitionIssue",
+    "Engine",
     "Execution",
     "ExecutionFailed",
     "InvalidTestStateRequest",

@@ -139,26 +139,32 @@ def start(
     """
     clock = clock or RealClock()
 
-    async def main() -> Execution:
-        return await start_async(
-            definition,
-            input,
-            resolvers=resolvers,
-            clock=clock,
-            context=context,
-            seed=seed,
-            rng=rng,
-            strict=strict,
-            max_payload_bytes=max_payload_bytes,
-            history=history,
-            mock_config=mock_config,
-            test_case=test_case,
+    done: list[Execution] = []
+
+    # main() returns nothing: asyncio's runner formats the main task's repr (result included)
+    # when it restores the SIGINT handler, and an Execution's repr holds its whole input/output
+    async def main() -> None:
+        done.append(
+            await start_async(
+                definition,
+                input,
+                resolvers=resolvers,
+                clock=clock,
+                context=context,
+                seed=seed,
+                rng=rng,
+                strict=strict,
+                max_payload_bytes=max_payload_bytes,
+                history=history,
+                mock_config=mock_config,
+                test_case=test_case,
+            )
         )
 
     factory = clock.loop_factory()
     options = {"loop_factory": factory} if factory is not None else {}
-    execution: Execution = anyio.run(main, backend="asyncio", backend_options=options)
-    return execution
+    anyio.run(main, backend="asyncio", backend_options=options)
+    return done[0]
 
 
 def run(

@@ -88,5 +88,13 @@ def format_timestamp(epoch_seconds: float) -> str:
 
 @functools.lru_cache(maxsize=4)  # states entered in the same millisecond share the text
 def _format_millis(millis: int) -> str:
-    moment = datetime.datetime.fromtimestamp(millis // 1000, tz=datetime.UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{millis % 1000:03d}Z"
+    seconds, fraction = divmod(millis, 1000)
+    days, rest = divmod(seconds, 86400)  # UTC days have 86,400 seconds (no leap seconds in epoch time)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{_format_day(days)}T{hours:02d}:{minutes:02d}:{seconds:02d}.{fraction:03d}Z"
+
+
+@functools.lru_cache(maxsize=16)  # the date part changes once a day (strftime is the slow part)
+def _format_day(days: int) -> str:
+    return datetime.datetime.fromtimestamp(days * 86400, tz=datetime.UTC).strftime("%Y-%m-%d")

@@ -35,6 +35,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 import anyio
+import anyio.lowlevel
 
 if TYPE_CHECKING:
     from selectors import SelectorKey
@@ -143,6 +144,14 @@ class VirtualClock:
         """
         self.sleeps.append(seconds)
         if self._runs_current_loop():
+            if seconds > 0 and self._may_jump_now():
+                # Nothing else could run before this timer fires (no ready callback, no other
+                # timer, no deadline), so the loop would jump straight to it: do it here and
+                # skip two turns of the loop. A pending cancellation is still delivered.
+                target = self._elapsed + seconds
+                self._jump_to_timer(max(0.0, target - self._elapsed))
+                await anyio.lowlevel.checkpoint_if_cancelled()
+                return
             await anyio.sleep(seconds)
             return
         if seconds > 0:
@@ -188,6 +197,13 @@ class VirtualClock:
         self._jump(seconds)
         if self._elapsed + _TIMER_SLACK <= self._elapsed:
             self._elapsed = math.nextafter(self._elapsed, math.inf)
+
+    def _may_jump_now(self) -> bool:
+        """Whether the running virtual loop has nothing to do but wait (autojump at once)."""
+        if self._real_time_holds or self._autojump_threshold:
+            return False
+        loop = asyncio.get_running_loop()
+        return isinstance(loop, _VirtualEventLoop) and loop.is_idle()
 
     def _runs_current_loop(self) -> bool:
         """Whether the running asyncio loop (if any) is one built by this clock."""
@@ -267,3 +283,7 @@ class _VirtualEventLoop(asyncio.SelectorEventLoop):
 
     def time(self) -> float:
         return self.virtual_clock._elapsed
+
+    def is_idle(self) -> bool:
+        """No callback ready and no timer scheduled: only I/O could wake the loop."""
+        return not self._ready and not self._scheduled  # type: ignore[attr-defined]

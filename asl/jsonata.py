@@ -21,7 +21,8 @@ What AWS does that plain JSONata does not, and how it is done here:
   error messages are rendered as JSONata 2.0.6 (JavaScript) renders them.
 * Runaway expressions are bounded: an evaluation that nests deeper than
   :attr:`Limits.max_depth` or runs longer than :attr:`Limits.timeout_s` fails with ``D1011`` /
-  ``D1012``; a Python ``RecursionError`` is caught the same way.
+  ``D1012``; a Python ``RecursionError`` is caught the same way. The bounds are the
+  execution's (:func:`use_limits`, set from ``asl.limits.Limits``), else :func:`set_limits`'s.
 
 Results are plain JSON data. They may share unchanged parts with the bound data and with the
 literals of a compiled value: treat them as read-only, as the rest of ``asl`` does.
@@ -52,13 +53,16 @@ __all__ = [
     "Expression",
     "JsonataSyntaxError",
     "Limits",
+    "LimitsScope",
     "compile_expression",
     "compile_value",
+    "current_limits",
     "field_name",
     "is_expression",
     "json_type_name",
     "set_limits",
     "unexpected_type_error",
+    "use_limits",
     "validate_expression",
 ]
 
@@ -102,13 +106,46 @@ class Limits:
 
 
 _limits = Limits()
+_SCOPED_LIMITS: Final[contextvars.ContextVar[Limits | None]] = contextvars.ContextVar("asl_jsonata_limits",
+                                                                                       default=None)
 
 
 def set_limits(limits: Limits) -> Limits:
-    """Replace the evaluation bounds for every expression; returns the previous ones."""
+    """Replace the default evaluation bounds (those outside :func:`use_limits`); returns the previous ones."""
     global _limits
     previous, _limits = _limits, limits
     return previous
+
+
+def current_limits() -> Limits:
+    """The bounds evaluations use here: the innermost :func:`use_limits`, else the default."""
+    return _SCOPED_LIMITS.get() or _limits
+
+
+class LimitsScope:
+    """Bounds set by :func:`use_limits` for the current context; :meth:`close` restores the previous ones."""
+
+    def __init__(self, token: contextvars.Token[Limits | None]) -> None:
+        self._token = token
+
+    def close(self) -> None:
+        """Restore the bounds in force before :func:`use_limits` (call it in the same task)."""
+        _SCOPED_LIMITS.reset(self._token)
+
+    def __enter__(self) -> LimitsScope:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def use_limits(limits: Limits) -> LimitsScope:
+    """Bound every evaluation in the current context (and tasks started from it) by ``limits``.
+
+    The executor sets the execution's bounds this way, so two executions running at once
+    keep their own.
+    """
+    return LimitsScope(_SCOPED_LIMITS.set(limits))
 
 
 # --------------------------------------------------------------------------- recognising
@@ -657,7 +694,7 @@ class Expression:
                 raise _undefined_error(self.text, field)
             if value is not _SLOW:
                 return self._plain(value, field)
-        limits = _limits
+        limits = _SCOPED_LIMITS.get() or _limits
         run = _Run(rng=rng, now_ms=int(time.time() * 1000) if now_ms is None else now_ms,
                    deadline=time.monotonic() + limits.timeout_s, max_depth=limits.max_depth,
                    timeout_ms=int(limits.timeout_s * 1000))

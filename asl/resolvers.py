@@ -37,6 +37,12 @@ runtime's error JSON as the cause, whose ``stackTrace`` lists only the resolver'
 formatted as the Lambda Python runtime formats them. ``lambda:invoke`` causes are compact JSON
 (Step Functions re-serialises the function's error payload); other causes are the runtime's
 own ``json.dumps`` text.
+
+Under an :class:`asl.engine.Engine` the table also has ``integrations``: after each lookup
+they may wrap the binding in an ``around`` (a ``.waitForTaskToken`` task runs its resolver,
+then waits for its token to be answered) or supply a binding of their own (activities,
+``states:startExecution``). :func:`invoke` calls ``around(payload, call, submit)`` when a
+binding has one. Without an engine nothing changes: a resolver's return value is the result.
 """
 
 from __future__ import annotations
@@ -50,27 +56,31 @@ import json
 import re
 import traceback
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import attrs
 
 from .errors import DATA_LIMIT_EXCEEDED, RUNTIME, StatesError
 
 __all__ = [
+    "Around",
     "Binding",
     "FunctionRef",
+    "Integrations",
     "Raw",
     "Resolver",
     "ResolverTable",
+    "Submit",
     "TaskCall",
     "invoke",
     "lambda_error_cause",
     "missing_resolver_error",
     "raw",
+    "sdk_metadata",
     "unresolved",
 ]
 
@@ -117,6 +127,27 @@ class TaskCall:
     """The task token, for ``.waitForTaskToken`` resources."""
     credentials: Any = None
     """The state's ``Credentials`` field, evaluated."""
+    heartbeat_seconds: float | None = None
+    """The state's ``HeartbeatSeconds`` (evaluated), for callback and activity tasks."""
+
+
+Submit = Callable[[TaskCall], Awaitable[Any]]
+"""Runs the resolver of a call (with the :class:`TaskCall` given) and returns what it returned."""
+Around = Callable[[Any, TaskCall, Submit], Awaitable[Any]]
+"""``around(payload, call, submit)``: wraps one task call; returns the task result.
+
+An :class:`asl.engine.Engine` uses it for ``.waitForTaskToken`` and activity tasks: it registers
+the task token, awaits ``submit(call)`` (the user's resolver, if any) and then waits for
+``send_task_success`` / ``send_task_failure`` with that token.
+"""
+
+
+class Integrations(Protocol):
+    """What a :class:`ResolverTable` consults after its own lookup (an Engine's built-in integrations)."""
+
+    def bind(self, found: Binding | None, state_name: str, resource: str) -> Binding | None:
+        """The binding to use for this call: ``found`` (the user's, or None), wrapped or replaced."""
+        ...
 
 
 @attrs.frozen
@@ -202,6 +233,8 @@ class Binding:
     """How many positional arguments it takes: 0, 1 (payload) or 2 (payload, call)."""
     protocol: str
     """``plain``, ``lambda``, ``lambda:invoke`` or ``lambda:invoke.waitForTaskToken``."""
+    around: Around | None = None
+    """Wraps the call (an Engine waits here for a task token after the resolver ran); None: none."""
 
 
 def _arity(key: str, fn: Resolver) -> int:
@@ -292,12 +325,16 @@ class ResolverTable:
     """Most specific first."""
     by_function: Mapping[tuple[str, str | None], tuple[_Entry, ...]]
     """Keys that are Lambda function ARNs, by (name, qualifier), for calls that name no region."""
+    integrations: Integrations | None = attrs.field(default=None, kw_only=True)
+    """Consulted after every lookup (an Engine's callbacks, nested executions, activities)."""
     _cache: dict[tuple[Any, ...], Binding | None] = attrs.field(
         factory=dict, init=False, eq=False, repr=False
     )
 
     @classmethod
-    def build(cls, resolvers: Mapping[str, Resolver | Raw] | None) -> ResolverTable:
+    def build(
+        cls, resolvers: Mapping[str, Resolver | Raw] | None, *, integrations: Integrations | None = None
+    ) -> ResolverTable:
         """Check and index ``resolvers``; TypeError or ValueError names the offending key."""
         exact: dict[str, _Entry] = {}
         ranked: list[tuple[tuple[int, int, int], _Glob]] = []
@@ -316,6 +353,7 @@ class ResolverTable:
             exact=exact,
             globs=tuple(glob for _, glob in ranked),
             by_function={k: tuple(v) for k, v in by_function.items()},
+            integrations=integrations,
         )
 
     def find(
@@ -334,6 +372,8 @@ class ResolverTable:
         found = None
         if entry is not None:
             found = Binding(entry.key, entry.fn, entry.arity, PLAIN if entry.raw else protocol)
+        if self.integrations is not None:
+            found = self.integrations.bind(found, state_name, resource)
         self._cache[cache_key] = found
         return found
 
@@ -415,11 +455,31 @@ async def _call(binding: Binding, payload: Any, call: TaskCall, *, compact: bool
     return out
 
 
-def _own_frames(tb: TracebackType | None) -> traceback.StackSummary:
-    """The traceback from the first frame that is not ours (the resolver's) onwards."""
+_STACK_TEXTS: dict[tuple[tuple[Any, int], ...], list[str]] = {}
+
+
+def _own_frames(tb: TracebackType | None) -> list[str]:
+    """The formatted traceback from the first frame that is not ours (the resolver's) onwards.
+
+    Formatting reads source lines and parses them for carets (tens of µs a frame), so the
+    text is remembered per sequence of (code, instruction): a retried task that fails the
+    same way again costs a dict lookup.
+    """
     while tb is not None and tb.tb_frame.f_code.co_filename == _THIS_FILE:
         tb = tb.tb_next
-    return traceback.extract_tb(tb)
+    key: list[tuple[Any, int]] = []
+    walk = tb
+    while walk is not None:
+        key.append((walk.tb_frame.f_code, walk.tb_lasti))
+        walk = walk.tb_next
+    frozen = tuple(key)
+    text = _STACK_TEXTS.get(frozen)
+    if text is None:
+        text = traceback.format_list(traceback.extract_tb(tb))
+        if len(_STACK_TEXTS) >= 256:
+            _STACK_TEXTS.clear()
+        _STACK_TEXTS[frozen] = text
+    return list(text)
 
 
 def _dumps(value: Any, *, compact: bool) -> str:
@@ -439,7 +499,7 @@ def lambda_error_cause(exc: BaseException, *, compact: bool = False, request_id:
         "errorMessage": message,
         "errorType": type(exc).__name__,
         "requestId": request_id or str(uuid.uuid4()),
-        "stackTrace": traceback.format_list(_own_frames(exc.__traceback__)),
+        "stackTrace": _own_frames(exc.__traceback__),
     }
     return _dumps(body, compact=compact)
 
@@ -549,7 +609,10 @@ async def invoke(binding: Binding, payload: Any, call: TaskCall) -> Any:
     Returns the task result as the state machine sees it; raises :class:`StatesError` when the
     task fails. BaseExceptions that are not Exceptions (cancellation, KeyboardInterrupt) pass through.
     """
-    return await _PROTOCOLS[binding.protocol](binding, payload, call)
+    protocol = _PROTOCOLS[binding.protocol]
+    if binding.around is None:
+        return await protocol(binding, payload, call)
+    return await binding.around(payload, call, lambda given: protocol(binding, payload, given))
 
 
 # ---- the lambda:invoke envelope ------------------------------------------------------------
@@ -624,6 +687,24 @@ def invoke_envelope(
         "StatusCode": status,
     }
     return envelope
+
+
+def sdk_metadata(
+    headers: Mapping[str, str], request_id: str, *, status: int = 200
+) -> dict[str, Any]:
+    """``SdkHttpMetadata`` and ``SdkResponseMetadata``, as optimized integrations add them to a result.
+
+    ``headers`` are the response's HTTP headers in the order the service sent them;
+    ``HttpHeaders`` lists them sorted without regard to case, as Step Functions does.
+    """
+    return {
+        "SdkHttpMetadata": {
+            "AllHttpHeaders": {k: [v] for k, v in headers.items()},
+            "HttpHeaders": dict(sorted(headers.items(), key=lambda kv: kv[0].lower())),
+            "HttpStatusCode": status,
+        },
+        "SdkResponseMetadata": {"RequestId": request_id},
+    }
 
 
 # ---- missing resolvers -----------------------------------------------------------------------

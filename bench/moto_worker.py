@@ -1,6 +1,6 @@
 """Run one workload on moto's Step Functions interpreter and print the timings as one JSON line.
 
-    $ASL_PEERS_DIR/venv/bin/python bench/moto_worker.py pass_chain --repeat 3
+    $ASL_PEERS_DIR/venv/bin/python bench/moto_worker.py pass_chain --repeat 3 --n 250
 
 moto (``moto[stepfunctions]`` >= 5.2.5, LambdaSimpleBackend, ``execute_state_machine``) runs
 LocalStack's ASL interpreter in-process behind boto3. Its Lambda ``invoke`` is patched to
@@ -110,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("workload", choices=list(suite.WORKLOADS))
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=1, choices=[0, 1])
+    parser.add_argument("--n", type=int, default=None, help="the size (default: the input file's)")
     args = parser.parse_args(argv)
     workload = suite.WORKLOADS[args.workload]
     result: dict[str, Any] = {"runs": [], "output": None, "version": "", "error": None}
@@ -119,11 +120,11 @@ def main(argv: list[str] | None = None) -> int:
         result["version"] = f"moto {moto.__version__}"
         runner = MotoRunner()
         runner.begin(workload)
-        inp = json.loads(workload.input_text())
+        n = args.n if args.n is not None else workload.default_n
         if args.warmup and not (workload.flaky_task and not workload.virtual_waits):
-            runner.run_once(workload, workload.resize(inp, max(1, workload.size(inp) // 50)))
+            runner.run_once(workload, workload.input_for(max(1, n // 50)))
         for _ in range(args.repeat):
-            setup_s, seconds, result["output"] = runner.run_once(workload, json.loads(workload.input_text()))
+            setup_s, seconds, result["output"] = runner.run_once(workload, workload.input_for(n))
             result["runs"].append({"setup_s": setup_s, "seconds": seconds})
     except Exception as exc:  # reported, not raised: run.py prints it in the table notes
         result["error"] = f"{type(exc).__name__}: {exc}"[:600]

@@ -8,6 +8,7 @@ PUBLIC = {
     "ASLError",
     "DefinitionError",
     "DefinitionIssue",
+    "Engine",
     "Execution",
     "ExecutionFailed",
     "InvalidTestStateRequest",

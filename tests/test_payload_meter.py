@@ -71,3 +71,49 @@ def test_total_of_variables_is_not_remembered() -> None:
     assert not meter.exceeds_total(variables)
     variables["b"] = "y" * 20_000
     assert meter.exceeds_total(variables)
+
+
+# -- data_exceeds: the marshal bound for data known to be JSON ---------------------------------
+
+TEXT_WITH_ESCAPES = st.text(st.characters(max_codepoint=0x10FFFF, exclude_categories=("Cs",)))
+JSON_ANY_TEXT = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | TEXT_WITH_ESCAPES,
+    lambda inner: st.lists(inner, max_size=8) | st.dictionaries(TEXT_WITH_ESCAPES, inner, max_size=8),
+    max_leaves=60,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON_ANY_TEXT)
+def test_marshal_size_bounds_the_json_size(value: Any) -> None:
+    """Compact UTF-8 JSON is never more than six times marshal format 2 (what data_exceeds relies on)."""
+    import marshal
+
+    assert _utf8_size(value) <= 6 * len(marshal.dumps(value, 2))
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON_ANY_TEXT, st.integers(min_value=2, max_value=4000))
+def test_data_exceeds_agrees_with_the_exact_size(value: Any, limit: int) -> None:
+    """data_exceeds says 'over' exactly when the compact UTF-8 JSON is over the limit."""
+    assert PayloadMeter(limit).data_exceeds(value) is (_utf8_size(value) > limit)
+
+
+def test_data_exceeds_counts_a_shared_subtree_each_time_it_appears() -> None:
+    """A subtree referenced twice counts twice, as it would in the JSON text."""
+    part = {"text": "x" * 60_000}
+    assert not PayloadMeter().data_exceeds([part, part, part, part])  # 240,000 bytes and a little
+    assert PayloadMeter().data_exceeds([part, part, part, part, part])  # 300,000 bytes
+
+
+def test_data_exceeds_remembers_a_big_fresh_container() -> None:
+    """A container bounded by marshal but big is measured once more so its members are remembered."""
+    meter = PayloadMeter()
+    users = [{"id": i, "name": f"user-{i}"} for i in range(500)]
+    assert not meter.data_exceeds({"users": users})
+    assert id(users) in meter._memo
+
+
+def test_data_exceeds_without_a_limit_never_measures() -> None:
+    """With the quota lifted nothing is over it."""
+    assert not PayloadMeter(None).data_exceeds("x" * 1_000_000)

@@ -7,6 +7,7 @@ error; children catch their own errors, so no ``ExceptionGroup`` ever leaves her
 
 from __future__ import annotations
 
+import math
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -14,15 +15,16 @@ import anyio
 
 from ..errors import EXCEED_TOLERATED_FAILURE_THRESHOLD, QUERY_EVALUATION_ERROR, StatesError
 from ..jsonata import unexpected_type_error
-from ..states import JSONATA
+from ..states import JSONATA, MapState, ParallelState
 from ._distributed import iteration_inputs, read_items, write_results
+from ._events import DetachedFrame, abort_open_state, branch_failed, iteration_done, map_run_arn, record_aside
 from ._frame import Frame
 from ._states import finish_with_result, input_path
 from ._step import Step, compact_json
 from ._task import with_retry_catch
 
 if TYPE_CHECKING:
-    from ..states import MapState, ParallelState
+    from ..states import Branch, State
 
 __all__ = ["map_state", "parallel_state"]
 
@@ -38,8 +40,67 @@ DISTRIBUTED_MAP_CONCURRENCY = 1000
 OnFailure = Callable[[int, StatesError], Any]
 
 
+#: States whose handlers never wait for anything (no I/O, no sleep, no user code).
+_NEVER_WAITING_TYPES = frozenset({"Pass", "Choice", "Succeed", "Fail"})
+_never_waits_memo: dict[int, tuple[Branch, bool]] = {}
+
+
+def never_waits(branch: Branch) -> bool:
+    """Whether running ``branch`` never waits: only Pass, Choice, Succeed and Fail states,
+    and Parallel or Map states (without Retry, ItemReader or ResultWriter) made of such
+    branches. Remembered per branch (a compiled machine never changes)."""
+    hit = _never_waits_memo.get(id(branch))
+    if hit is not None and hit[0] is branch:
+        return hit[1]
+    answer = all(_state_never_waits(state) for state in branch.states.values())
+    if len(_never_waits_memo) >= 4096:
+        _never_waits_memo.clear()
+    _never_waits_memo[id(branch)] = (branch, answer)  # the reference keeps the id unique
+    return answer
+
+
+def _state_never_waits(state: State) -> bool:
+    if state.type in _NEVER_WAITING_TYPES:
+        return True
+    if isinstance(state, ParallelState):
+        return not state.retry and all(never_waits(branch) for branch in state.branches)
+    if isinstance(state, MapState):
+        return (
+            not state.retry
+            and state.item_reader is None
+            and state.result_writer is None
+            and never_waits(state.processor)
+        )
+    return False
+
+
+async def _gather_in_order(
+    count: int, run_one: Callable[[int], Awaitable[Any]], on_failure: OnFailure | None = None
+) -> list[Any]:
+    """:func:`_gather` for jobs that never wait, run one after the other in this task.
+
+    A pool of tasks runs such jobs in the same order (each runs to its end, or to the
+    transition loop's periodic yield, before the next starts), so this saves the tasks,
+    not any concurrency; a failure stops the jobs not yet started, as the pool does.
+    """
+    results: list[Any] = [None] * count
+    for index in range(count):
+        try:
+            results[index] = await run_one(index)
+        except StatesError as err:
+            if on_failure is None:
+                raise
+            results[index] = on_failure(index, err)
+    return results
+
+
 async def _gather(
-    count: int, run_one: Callable[[int], Awaitable[Any]], workers: int, on_failure: OnFailure | None = None
+    count: int,
+    run_one: Callable[[int], Awaitable[Any]],
+    workers: int,
+    on_failure: OnFailure | None = None,
+    *,
+    in_order: bool = False,
 ) -> list[Any]:
     """Run jobs ``0..count-1`` on at most ``workers`` tasks; results in job order.
 
@@ -47,8 +108,10 @@ async def _gather(
     tasks, not 100,000. The first failure that ``on_failure`` does not absorb cancels the
     rest and is raised (children catch their own errors, so no ExceptionGroup escapes).
     """
+    if in_order:
+        return await _gather_in_order(count, run_one, on_failure)
     results: list[Any] = [None] * count
-    failure: list[Exception] = []
+    failure: list[BaseException] = []
     position = 0
 
     async def worker() -> None:
@@ -70,8 +133,13 @@ async def _gather(
             except Exception as e:
                 _fail(e)
                 return
+            except BaseException as e:  # (reliability) KeyboardInterrupt, SystemExit, a resolver's CancelledError:
+                if _being_cancelled(e):  # raised bare after the others stop, never in an ExceptionGroup
+                    raise
+                _fail(e)
+                return
 
-    def _fail(err: Exception) -> None:
+    def _fail(err: BaseException) -> None:
         if not failure:
             failure.append(err)
         tg.cancel_scope.cancel()
@@ -82,6 +150,11 @@ async def _gather(
     if failure:
         raise failure[0]
     return results
+
+
+def _being_cancelled(exc: BaseException) -> bool:
+    """Whether ``exc`` is this task's cancellation (not a CancelledError a resolver raised itself)."""
+    return isinstance(exc, anyio.get_cancelled_exc_class()) and anyio.current_effective_deadline() == -math.inf
 
 
 # -- Parallel -----------------------------------------------------------------------------------
@@ -105,17 +178,22 @@ async def _parallel_attempt(step: Step, state: ParallelState, raw: Any) -> Outco
         data = input_path(step, raw)
         if state.parameters is not None:
             data = step.evaluate(state.parameters, data)
-    frame.record("ParallelStateStarted")
+    started = frame.record("ParallelStateStarted")
 
     async def run_one(index: int) -> Any:
-        return await run_branch(frame.child(), state.branches[index], data)
+        child = frame.child()
+        try:
+            return await run_branch(child, state.branches[index], data)
+        except StatesError as err:
+            branch_failed(frame, child, started, err)
+            raise
+        except anyio.get_cancelled_exc_class():
+            abort_open_state(child, started)
+            raise
 
-    try:
-        result = await _gather(len(state.branches), run_one, len(state.branches))
-    except StatesError as err:
-        frame.record("ParallelStateFailed", error=err.error, cause=err.cause)
-        raise
-    frame.record("ParallelStateSucceeded")
+    in_order = all(never_waits(branch) for branch in state.branches)
+    result = await _gather(len(state.branches), run_one, len(state.branches), in_order=in_order)
+    record_aside(frame, "ParallelStateSucceeded")
     return finish_with_result(step, raw, result)
 
 
@@ -255,8 +333,8 @@ async def _map_attempt(step: Step, state: MapState, raw: Any) -> Outcome:
     else:
         items = _map_items(step, state, raw, data)
     limit = _max_concurrency(step, state, raw, data)
-    tolerance = _tolerance(step, state, raw, data)
     frame.record("MapStateStarted", length=len(items))
+    tolerance = _tolerance(step, state, raw, data)
     selector = state.item_selector
 
     def item_input(index: int, item: Any) -> Any:
@@ -282,29 +360,40 @@ async def _map_attempt(step: Step, state: MapState, raw: Any) -> Outcome:
     batched = state.item_batcher is not None or state.result_writer is not None
     inputs = iteration_inputs(step, state, raw, data, items, item_input) if batched else items
     failed = [False] * len(inputs)
+    if distributed:
+        frame.record("MapRunStarted", mapRunArn=map_run_arn(frame, state))
 
     async def run_one(index: int) -> Any:
-        # a distributed Map's children are separate executions: they cannot read our variables
-        child: Frame = Frame(frame.run, {}, frame.context, frame.last_event) if distributed else frame.child()
-        child.record("MapIterationStarted", index=index, name=state.name)
+        # a distributed Map's children are separate executions: they cannot read our variables,
+        # and their events are in histories of their own
+        child: Frame = DetachedFrame(frame, frame.context) if distributed else frame.child()
+        started = child.record("MapIterationStarted", name=state.name, index=index)
         try:
             child_input = inputs[index] if batched else item_input(index, items[index])
             out = await run_branch(child, state.processor, child_input)
         except StatesError as err:
             failed[index] = True
-            child.record("MapIterationFailed", index=index, name=state.name, error=err.error, cause=err.cause)
+            branch_failed(frame, child, started, err)
+            iteration_done(frame, child, "MapIterationFailed", index, state.name)
             raise
-        child.record("MapIterationSucceeded", index=index, name=state.name)
+        except anyio.get_cancelled_exc_class():
+            abort_open_state(child, started)
+            iteration_done(frame, child, "MapIterationAborted", index, state.name)
+            raise
+        iteration_done(frame, child, "MapIterationSucceeded", index, state.name)
         return out
 
     workers = limit or (DISTRIBUTED_MAP_CONCURRENCY if distributed else INLINE_MAP_CONCURRENCY)
     on_failure = _tolerated(step, tolerance, len(inputs)) if distributed else None
     try:
-        result: Any = await _gather(len(inputs), run_one, workers, on_failure)
+        result: Any = await _gather(len(inputs), run_one, workers, on_failure, in_order=never_waits(state.processor))
         if state.result_writer is not None:
             result = await write_results(step, state, raw, data, result, failed)
     except StatesError as err:
-        frame.record("MapStateFailed", error=err.error, cause=err.cause)
+        if distributed:
+            frame.record("MapRunFailed", error=err.error, cause=err.cause)
         raise
-    frame.record("MapStateSucceeded")
+    if distributed:
+        frame.record("MapRunSucceeded")
+    record_aside(frame, "MapStateSucceeded")
     return finish_with_result(step, raw, result)

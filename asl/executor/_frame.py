@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sys
 from typing import TYPE_CHECKING, Any
 
 from .._time import format_timestamp
@@ -23,7 +24,22 @@ _RETRYING_TYPES = frozenset({"Task", "Parallel", "Map"})
 class Run:
     """Everything an execution's states share."""
 
-    __slots__ = ("base_context", "clock", "execution", "machine", "meter", "mocks", "observer", "resolvers", "rng")
+    __slots__ = (
+        "base_context",
+        "bindings",
+        "bindings_table",
+        "clock",
+        "execution",
+        "machine",
+        "max_transitions",
+        "meter",
+        "mocks",
+        "next_check",
+        "observer",
+        "resolvers",
+        "rng",
+        "transitions",
+    )
 
     def __init__(
         self,
@@ -48,6 +64,38 @@ class Run:
         """Canned task responses consulted before the resolvers (a MockConfigFile test case)."""
         self.observer = observer
         """Told of states, transitions, Choice rules, retries and catches (coverage)."""
+        # (reliability) the transition bound: see asl.executor._run._checkpoint
+        self.transitions = 0
+        """States entered so far, across every branch and iteration."""
+        self.max_transitions = sys.maxsize
+        """States the execution may enter (``Limits.max_transitions``)."""
+        self.next_check = 64
+        self.bindings: dict[tuple[str, str], Any] = {}
+        """Resolver bindings found for (state name, resource), when the payload cannot change them."""
+        self.bindings_table: Any = resolvers
+        """The resolver table ``bindings`` were found in (forgotten if ``resolvers`` is replaced)."""
+        """The transition count at which the loop next yields and checks the bound."""
+
+    def find_binding(self, state_name: str, resource: str, payload: Any) -> Any:
+        """``resolvers.find(state_name, resource, payload)``, remembered for this run.
+
+        Only a ``lambda:invoke`` integration names its function in the payload; any other
+        resource binds the same way on every call, so the lookup (regular expressions, ARN
+        parsing) runs once per state and resource.
+        """
+        table = self.resolvers
+        if ":states:::lambda:invoke" in resource:
+            return table.find(state_name, resource, payload)
+        bindings = self.bindings
+        if self.bindings_table is not table:
+            bindings.clear()
+            self.bindings_table = table
+        key = (state_name, resource)
+        try:
+            return bindings[key]
+        except KeyError:
+            found = bindings[key] = table.find(state_name, resource, payload)
+            return found
 
     def new_token(self) -> str:
         """A fresh task token (drawn from the run's RNG, so seeded runs repeat)."""
@@ -85,6 +133,12 @@ class Frame:
         self.last_event = event_id
         return event_id
 
+    def record_at(self, timestamp: float, event_type: str, details: dict[str, Any]) -> int:
+        """:meth:`record` with the time and the details given (the transition loop's fast path)."""
+        event_id = self.run.execution.record(event_type, timestamp, self.last_event, details)
+        self.last_event = event_id
+        return event_id
+
     def state_context(self, state: State, now: float) -> dict[str, Any]:
         """The context object (``$$``) while ``state`` runs."""
         context = dict(self.context)
@@ -98,5 +152,6 @@ class Frame:
 
     def child(self, context: dict[str, Any] | None = None) -> Frame:
         """A frame for a branch or iteration: outer variables readable, assignments local."""
-        outer = self.outer_names | frozenset(self.variables)
-        return Frame(self.run, dict(self.variables), context or self.context, self.last_event, outer)
+        variables = self.variables
+        outer = self.outer_names | frozenset(variables) if variables else self.outer_names
+        return Frame(self.run, dict(variables), context or self.context, self.last_event, outer)

@@ -11,6 +11,7 @@ subtrees are measured by the C JSON encoder in one call.
 from __future__ import annotations
 
 import json
+import marshal
 from typing import Any
 
 __all__ = ["MAX_PAYLOAD_BYTES", "PayloadMeter"]
@@ -42,6 +43,10 @@ _chunks = (
     else None
 )
 _key_sizes: dict[str, int] = {}
+_marshal = marshal.dumps
+_MARSHAL_FACTOR = 6
+_SEED = 4096  # marshal bytes from which a container bounded by marshal is also remembered
+"""Compact UTF-8 JSON is at most this many times the size of marshal format 2 (see ``data_exceeds``)."""
 
 
 def _encoded_size(value: Any) -> int:
@@ -89,6 +94,46 @@ class PayloadMeter:
         exact = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
         return len(exact) > self.limit
 
+    def data_exceeds(self, value: Any) -> bool:
+        """:meth:`exceeds` for data known to be JSON (a state's output, a task's payload): faster.
+
+        A fresh container that shares nothing already measured is first bounded with
+        :func:`marshal.dumps` (format 2: no back-references, so shared subtrees count
+        every time, as in JSON). Every value's compact UTF-8 JSON is at most
+        :data:`_MARSHAL_FACTOR` times its marshal size (``false`` is 5 bytes for 1, a
+        control character escaped as ``\\u001f`` is 6 for 1; each container's framing
+        is bigger in marshal), so a small bound settles most outputs in one C call,
+        several times cheaper than the JSON encoder. Values marshal cannot write, and
+        bounds over the limit, go through :meth:`exceeds`. A container sharing members
+        already remembered is summed from them instead (marshal would walk them again).
+        """
+        limit = self.limit
+        if limit is None:
+            return False
+        kind = type(value)
+        if kind is str:
+            if len(value) * _MARSHAL_FACTOR + 2 <= limit:  # at most 6 bytes a character (\\u001f)
+                return False
+        elif (kind is bool or kind is float or value is None) and limit >= 24:
+            return False  # at most 24 bytes (-2.2250738585072014e-308)
+        elif kind is dict or kind is list:
+            memo = self._memo
+            if not memo or (
+                id(value) not in memo
+                and not (kind is dict and any(map(memo.__contains__, map(id, value.values()))))
+            ):
+                try:
+                    bound = len(_marshal(value, 2))
+                except ValueError:  # not marshallable: measured the careful way
+                    bound = limit
+                if bound * _MARSHAL_FACTOR <= limit:
+                    if bound >= _SEED:
+                        # a big fresh container: measure it once the careful way so that it and
+                        # its members are remembered, and the next state sharing them is cheap
+                        self._estimate(value)
+                    return False
+        return self.exceeds(value)
+
     def exceeds_total(self, variables: Any) -> bool:
         """Whether stored variables are over AWS's 10 MiB total (40 times the payload quota)."""
         if self.limit is None:
@@ -115,8 +160,17 @@ class PayloadMeter:
         if hit is not None and hit[0] is value:
             return hit[1]
         walk = kind is dict and depth < _MAX_WALK_DEPTH
-        if walk and any(id(v) in memo for v in value.values() if type(v) is dict or type(v) is list):
-            size = 1 + sum(_key_size(k) + 2 + self._estimate(v, depth + 1) for k, v in value.items())
+        # (a scalar's id is never a key: the memo's keys are ids of containers it keeps alive)
+        if walk and any(map(memo.__contains__, map(id, value.values()))):
+            size = 1
+            scalars: dict[Any, Any] = {}
+            for k, v in value.items():
+                if type(v) is dict or type(v) is list:
+                    size += _key_size(k) + 2 + self._estimate(v, depth + 1)
+                else:
+                    scalars[k] = v
+            if scalars:  # one encoder call for all of them: '{"k":v,...}' less one brace
+                size += _encoded_size(scalars) - 1
         else:
             size = _encoded_size(value)
             if walk and size >= _WALK_BIG:

@@ -13,14 +13,19 @@ import anyio
 from .._time import format_timestamp
 from ..errors import DATA_LIMIT_EXCEEDED, RUNTIME, TIMEOUT, StatesError
 from ..execution import FAILED, SUCCEEDED, TIMED_OUT, Execution
+from ..jsonata import Limits as JsonataLimits
+from ..jsonata import use_limits
+from ..limits import InvalidExecutionInput, Limits, transition_limit_cause
 from ._frame import Frame, Run
 from ._limits import MAX_PAYLOAD_BYTES, PayloadMeter
 from ._observe import TaskMocks, current_observer
-from ._states import HANDLERS, Handler
+from ._states import HANDLERS, SYNC_HANDLERS, Handler
 from ._step import Step
 from ._task import copy_json, task_state
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..clock import Clock
     from ..resolvers import ResolverTable
     from ..states import Branch, StateMachine
@@ -44,22 +49,44 @@ def _handlers() -> dict[str, Handler]:
 _HANDLERS = _handlers()
 
 
+_EXITED: dict[str, str] = {
+    t: t + "StateExited" for t in ("Pass", "Choice", "Wait", "Succeed", "Task", "Parallel", "Map")
+}
+
+
+def _exited_event(state_type: str) -> str:
+    name = _EXITED.get(state_type)
+    if name is None:
+        name = _EXITED[state_type] = state_type + "StateExited"
+    return name
+
+
 async def run_branch(frame: Frame, branch: Branch, data: Any) -> Any:
     """Run ``branch`` from its StartAt state to its end; return its output."""
     states = branch.states
     name = branch.start_at
     handlers = _HANDLERS
-    meter = frame.run.meter
-    observer = frame.run.observer
+    direct = SYNC_HANDLERS
+    run = frame.run
+    meter = run.meter
+    observer = run.observer
+    now = run.clock.now
     while True:
+        run.transitions += 1  # (reliability) count states entered; see _checkpoint
+        if run.transitions >= run.next_check:
+            await _checkpoint(run)
         state = states[name]
         if observer is not None:
-            observer.state(frame.run.machine, name)
+            observer.state(run.machine, name)
         step = Step(frame, state, data)
-        output, following = await handlers[state.type](step, data)
+        handler = direct.get(state.type)
+        if handler is not None:  # a state that never waits: no coroutine to make and await
+            output, following = handler(step, data)
+        else:
+            output, following = await handlers[state.type](step, data)
         if observer is not None:
-            observer.transition(frame.run.machine, name, following)
-        if output is not data and meter.exceeds(output):
+            observer.transition(run.machine, name, following)
+        if output is not data and meter.data_exceeds(output):
             raise StatesError(
                 DATA_LIMIT_EXCEEDED,
                 f"The state/task '{name}' returned a result with a size exceeding the maximum number "
@@ -67,28 +94,60 @@ async def run_branch(frame: Frame, branch: Branch, data: Any) -> Any:
             )
         details: dict[str, Any] = {"name": name, "output": output}
         if step.assigned is not None:
-            if frame.outer_names and not frame.outer_names.isdisjoint(step.assigned):
-                taken = sorted(frame.outer_names.intersection(step.assigned))
-                raise step.runtime(
-                    f"Cannot assign the variable(s) {', '.join(taken)}: a variable assigned in an outer scope "
-                    "cannot be assigned in a Parallel branch or Map iteration."
-                )
-            if meter.exceeds(step.assigned):  # one Assign (so each variable) is at most 256 KiB
-                raise step.error(
-                    DATA_LIMIT_EXCEEDED,
-                    "The variables assigned by this state exceed the maximum size of 256 KiB for one Assign.",
-                )
-            frame.variables.update(step.assigned)
-            if meter.exceeds_total(frame.variables):
-                raise step.error(
-                    DATA_LIMIT_EXCEEDED, "The stored variables exceed the maximum total size of 10 MiB."
-                )
+            _assign(frame, step, meter)
             details["assignedVariables"] = step.assigned
-        frame.record(state.type + "StateExited", **details)
+        frame.record_at(now(), _EXITED.get(state.type) or _exited_event(state.type), details)
         if following is None:
             return output
         data = output
         name = following
+
+
+#: States entered between two checkpoints (a yield to the event loop).
+_CHECK_EVERY = 64
+
+
+async def _checkpoint(run: Run) -> None:
+    """Fail past ``max_transitions``; else yield once, so that a loop of states that never
+    waits can still be timed out (TimeoutSeconds) or cancelled by the caller."""
+    if run.transitions > run.max_transitions:
+        raise StatesError(RUNTIME, transition_limit_cause(run.max_transitions))
+    run.next_check = min(run.transitions + _CHECK_EVERY, run.max_transitions + 1)
+    await anyio.lowlevel.checkpoint()
+
+
+def _copy_input(data: Any) -> Any:
+    """The caller's input, copied; input nested too deeply to copy is refused, as AWS refuses it."""
+    try:
+        return copy_json(data)
+    except RecursionError:
+        raise InvalidExecutionInput("The execution input is nested too deeply to be JSON data.") from None
+
+
+def _deadline(*timeouts: float | None) -> float | None:
+    """The earliest of the timeouts given (``None``: no timeout)."""
+    given = [t for t in timeouts if t]
+    return min(given) if given else None
+
+
+def _assign(frame: Frame, step: Step, meter: PayloadMeter) -> None:
+    """Apply a state's staged assignments to its frame's variables, within AWS's limits."""
+    assigned = step.assigned
+    assert assigned is not None
+    if frame.outer_names and not frame.outer_names.isdisjoint(assigned):
+        taken = sorted(frame.outer_names.intersection(assigned))
+        raise step.runtime(
+            f"Cannot assign the variable(s) {', '.join(taken)}: a variable assigned in an outer scope "
+            "cannot be assigned in a Parallel branch or Map iteration."
+        )
+    if meter.data_exceeds(assigned):  # one Assign (so each variable) is at most 256 KiB
+        raise step.error(
+            DATA_LIMIT_EXCEEDED,
+            "The variables assigned by this state exceed the maximum size of 256 KiB for one Assign.",
+        )
+    frame.variables.update(assigned)
+    if meter.exceeds_total(frame.variables):
+        raise step.error(DATA_LIMIT_EXCEEDED, "The stored variables exceed the maximum total size of 10 MiB.")
 
 
 def _deep_merge(base: dict[str, Any], extra: Any) -> dict[str, Any]:
@@ -143,24 +202,45 @@ async def execute(
     max_payload_bytes: int | None = MAX_PAYLOAD_BYTES,
     history: bool = True,
     mocks: TaskMocks | None = None,
+    limits: Limits | None = None,
+    execution_factory: Callable[..., Execution] = Execution,
 ) -> Execution:
-    """Run ``machine`` on ``data`` to its end; the finished :class:`Execution`."""
+    """Run ``machine`` on ``data`` to its end; the finished :class:`Execution`.
+
+    ``execution_factory`` builds the :class:`Execution` record (keyword arguments as
+    ``Execution`` takes them): an Engine passes one that returns its live record, so it
+    can follow, describe and abort the execution while it runs.
+
+    ``limits`` bounds the execution (:class:`asl.limits.Limits`); when given, its
+    ``max_payload_bytes`` is used instead of the ``max_payload_bytes`` argument.
+    """
     start = clock.now()
-    data = copy_json(data)
+    data = _copy_input(data)
     base = build_context(machine, data, start, rng, context)
-    execution = Execution(
+    execution = execution_factory(
         name=base["Execution"]["Name"],
         arn=base["Execution"]["Id"],
         input=data,
         start_time=start,
         keep_history=history,
     )
+    if limits is not None:  # (reliability) the bounds of issue 10
+        max_payload_bytes = limits.max_payload_bytes
+        execution.max_events = limits.max_history_events
+    limits = limits or Limits()
     meter = PayloadMeter(max_payload_bytes)
     run = Run(machine, execution, resolvers, clock, rng, base, meter, mocks, current_observer())
+    started = getattr(run.observer, "execution_started", None)
+    if started is not None:  # optional Observer hook: a live view (`asl run --trace`) reads the growing history
+        started(execution)
+    if limits.max_transitions is not None:
+        run.max_transitions = limits.max_transitions
+        run.next_check = min(run.next_check, limits.max_transitions + 1)
     frame = Frame(run, {}, base, 0)
     execution.record("ExecutionStarted", start, 0, {"input": data, "roleArn": base["Execution"]["RoleArn"]})
     frame.last_event = 0
-    timeout = machine.timeout_seconds
+    timeout = _deadline(machine.timeout_seconds, limits.max_duration_seconds)
+    jsonata_limits = use_limits(JsonataLimits(limits.jsonata_timeout_seconds, limits.jsonata_max_depth))
     try:
         with anyio.fail_after(timeout) if timeout else nullcontext():
             output = await run_branch(frame, machine.root, data)
@@ -176,6 +256,8 @@ async def execute(
         execution.output = output
         execution.stop_time = clock.now()
         frame.record("ExecutionSucceeded", output=output)
+    finally:
+        jsonata_limits.close()
     return execution
 
 

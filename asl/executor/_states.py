@@ -33,7 +33,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HANDLERS",
+    "SYNC_HANDLERS",
     "Handler",
+    "SyncHandler",
     "apply_result_path",
     "finish_with_result",
     "input_path",
@@ -123,23 +125,36 @@ def finish_with_result(step: Step, raw: Any, result: Any) -> tuple[Any, str | No
 # -- handlers ------------------------------------------------------------------------------
 
 
-async def pass_state(step: Step, raw: Any) -> Outcome:
-    """Pass: its Result (or its input) goes on."""
+def run_pass(step: Step, raw: Any) -> Outcome:
+    """Pass: its Result (or its input) goes on (never waits: the loop calls it directly)."""
     state: PassState = step.state  # type: ignore[assignment]
     if state.query_language == JSONATA:
         states = step.states_var(raw)
         stage_assign(step, state.assign, raw, states)
         return jsonata_output(step, states, state.result if state.has_result else raw), state.next
-    data = input_path(step, raw)
+    data = input_path(step, raw) if state.has_input_path else raw
     if state.parameters is not None:
         data = step.evaluate(state.parameters, data)
     result = state.result if state.has_result else data
-    stage_assign(step, state.assign, result, None)
-    return output_path(step, apply_result_path(step, state.result_path, raw, result)), state.next
+    if state.assign is not None:
+        stage_assign(step, state.assign, result, None)
+    if state.result_path is not None:
+        result = apply_result_path(step, state.result_path, raw, result)
+    return (output_path(step, result) if state.has_output_path else result), state.next
+
+
+async def pass_state(step: Step, raw: Any) -> Outcome:
+    """Pass: its Result (or its input) goes on."""
+    return run_pass(step, raw)
 
 
 async def choice_state(step: Step, raw: Any) -> Outcome:
     """Choice: the first rule that matches names the next state."""
+    return run_choice(step, raw)
+
+
+def run_choice(step: Step, raw: Any) -> Outcome:
+    """Choice: the first rule that matches names the next state (never waits)."""
     state: ChoiceState = step.state  # type: ignore[assignment]
     if state.query_language == JSONATA:
         states = step.states_var(raw)
@@ -161,20 +176,22 @@ async def choice_state(step: Step, raw: Any) -> Outcome:
         _chose(step, None)
         stage_assign(step, state.assign, raw, states)
         return jsonata_output(step, states, raw), state.default
-    data = input_path(step, raw)
-    scope = step.scope
+    data = input_path(step, raw) if state.has_input_path else raw
     for index, choice in enumerate(state.choices):
         try:
-            matched = choice.rule.evaluate(data, scope)
+            matched = choice.rule.evaluate(data, step)
         except StatesError as e:
             raise step.prefixed(e) from None
         except PathNotFound as e:
             raise step.runtime(f"Invalid path '{e.path}' : {e.detail}") from None
         if matched:
-            _chose(step, index)
-            stage_assign(step, choice.assign, data, None)
-            stage_assign(step, state.assign, data, None)
-            return output_path(step, data), choice.next
+            if step.frame.run.observer is not None:
+                _chose(step, index)
+            if choice.assign is not None:
+                stage_assign(step, choice.assign, data, None)
+            if state.assign is not None:
+                stage_assign(step, state.assign, data, None)
+            return (output_path(step, data) if state.has_output_path else data), choice.next
     if state.default is None:
         raise _no_choice(step)
     _chose(step, None)
@@ -290,12 +307,17 @@ async def _sleep(step: Step, seconds: float) -> None:
         await step.frame.run.clock.sleep(seconds)
 
 
-async def succeed_state(step: Step, raw: Any) -> Outcome:
-    """Succeed: ends the branch with its (filtered) input."""
+def run_succeed(step: Step, raw: Any) -> Outcome:
+    """Succeed: ends the branch with its (filtered) input (never waits)."""
     state: SucceedState = step.state  # type: ignore[assignment]
     if state.query_language == JSONATA:
         return jsonata_output(step, step.states_var(raw), raw), None
     return output_path(step, input_path(step, raw)), None
+
+
+async def succeed_state(step: Step, raw: Any) -> Outcome:
+    """Succeed: ends the branch with its (filtered) input."""
+    return run_succeed(step, raw)
 
 
 async def fail_state(step: Step, raw: Any) -> Outcome:
@@ -332,6 +354,15 @@ def _jsonata_text(step: Step, value: Any, states: dict[str, Any], field: str) ->
         raise step.prefixed(unexpected_type_error(value.text, field, "string", result))
     return result
 
+
+SyncHandler = Callable[[Step, Any], Outcome]
+
+#: Handlers of the states that never wait, called by the transition loop without a coroutine.
+SYNC_HANDLERS: dict[str, SyncHandler] = {
+    "Pass": run_pass,
+    "Choice": run_choice,
+    "Succeed": run_succeed,
+}
 
 HANDLERS: dict[str, Handler] = {
     "Pass": pass_state,

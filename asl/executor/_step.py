@@ -8,9 +8,11 @@ expression that fails, an intrinsic that fails, ...) carries AWS's prefix
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..errors import RUNTIME, StatesError
+from ..errors import QUERY_EVALUATION_ERROR, RUNTIME, StatesError
+from ..execution import evaluation_location
 from ..paths import FieldPathNotFound, PathNotFound, Scope
 
 if TYPE_CHECKING:
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
     from ..states import State
     from ._frame import Frame
 
-__all__ = ["MISSING", "Step", "compact_json"]
+__all__ = ["MISSING", "Step", "compact_json", "entered_event"]
 
 MISSING: Any = object()
 
@@ -29,33 +31,84 @@ def compact_json(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
-class Step:
-    """The run of one state: scope, entered event, pending variable assignments."""
+_ENTERED: dict[str, str] = {
+    t: t + "StateEntered" for t in ("Pass", "Choice", "Wait", "Succeed", "Fail", "Task", "Parallel", "Map")
+}
+_TOKEN_SUFFIX = ".waitForTaskToken"
 
-    __slots__ = ("assigned", "context", "entered_id", "frame", "retry_count", "scope", "state")
+
+def entered_event(state_type: str) -> str:
+    """``PassStateEntered`` and so on (the names are made once)."""
+    name = _ENTERED.get(state_type)
+    if name is None:
+        name = _ENTERED[state_type] = state_type + "StateEntered"
+    return name
+
+
+class Step(Scope):
+    """The run of one state: scope, entered event, pending variable assignments.
+
+    A step is the :class:`~asl.paths.Scope` its expressions read: the variables are the
+    frame's, and the context object (``$$``) is built the first time something reads it
+    (most states never do), from the time the state was entered.
+    """
+
+    __slots__ = ("assigned", "entered_id", "entered_time", "frame", "retry_count", "state")
 
     def __init__(self, frame: Frame, state: State, raw_input: Any) -> None:
+        run = frame.run
+        now = run.clock.now()
         self.frame = frame
         self.state = state
         self.retry_count = 0
-        run = frame.run
-        now = run.clock.now()
-        self.entered_id = frame.record(
-            state.type + "StateEntered", name=state.name, input=raw_input
-        )
-        self.context = frame.state_context(state, now)
-        self.scope = Scope(self.context, frame.variables, run.rng)
         self.assigned: dict[str, Any] | None = None
+        self.entered_time = now
+        """When the state was entered (epoch seconds, from the run's clock)."""
+        self.variables = frame.variables
+        self.rng = run.rng
+        self._context: Mapping[str, Any] | None = None
+        self.entered_id = frame.record_at(
+            now, _ENTERED.get(state.type) or entered_event(state.type), {"name": state.name, "input": raw_input}
+        )
+        if state.type == "Task" and getattr(state, "resource", "").endswith(_TOKEN_SUFFIX):
+            self._context = frame.state_context(state, now)  # the token is drawn on entry
+
+    @property
+    def context(self) -> dict[str, Any]:
+        """The context object (``$$``) while this state runs (built on first read)."""
+        context = self._context
+        if context is None:
+            context = self._context = self.frame.state_context(self.state, self.entered_time)
+        return context  # type: ignore[return-value]
+
+    @context.setter
+    def context(self, value: Mapping[str, Any]) -> None:
+        self._context = value
+
+    @property
+    def scope(self) -> Scope:
+        """What this state's expressions read: the step itself."""
+        return self
+
+    @scope.setter
+    def scope(self, scope: Scope) -> None:
+        """Read ``scope``'s context, variables and randomness from now on."""
+        self._context = scope.context
+        self.variables = scope.variables
+        self.rng = scope.rng
 
     # -- errors ---------------------------------------------------------------------------
 
     def error(self, error: str, detail: str) -> StatesError:
         """An engine error of this state, with AWS's prefix."""
-        return StatesError(
+        err = StatesError(
             error,
             f"An error occurred while executing the state '{self.state.name}' "
             f"(entered at the event id #{self.entered_id}). {detail}",
         )
+        if error == QUERY_EVALUATION_ERROR:
+            _record_evaluation_failed(self, err, detail)
+        return err
 
     def runtime(self, detail: str) -> StatesError:
         """A ``States.Runtime`` error of this state."""
@@ -70,14 +123,14 @@ class Step:
     def path(self, path: JsonPath, data: Any) -> Any:
         """A single-value path of a state field (InputPath, OutputPath, ...)."""
         try:
-            return path.evaluate(data, self.scope)
+            return path.evaluate(data, self)
         except PathNotFound as e:
             raise self.runtime(f"Invalid path '{e.path}' : {e.detail}") from None
 
     def evaluate(self, evaluable: Evaluable, data: Any, field: str | None = None) -> Any:
         """A payload template, intrinsic call or path, with AWS's wording for failures."""
         try:
-            return evaluable.evaluate(data, self.scope)
+            return evaluable.evaluate(data, self)
         except FieldPathNotFound as e:
             raise self.runtime(
                 f"The JSONPath '{e.path}' specified for the field '{e.field}' "
@@ -117,3 +170,21 @@ class Step:
             self.assigned = dict(assigned)
         else:
             self.assigned.update(assigned)
+
+
+def _record_evaluation_failed(step: Step, err: StatesError, detail: str) -> None:
+    """AWS's ``EvaluationFailed`` event for a failed JSONata evaluation of ``step``'s state.
+
+    Its previousEventId is the one the state's entered event had (a Wait state's: the
+    entered event itself), as recorded AWS histories show.
+    """
+    frame = step.frame
+    execution = frame.run.execution
+    state = step.state
+    previous = step.entered_id if state.type == "Wait" else execution.previous_of(step.entered_id)
+    details: dict[str, Any] = {"error": err.error, "cause": err.cause}
+    location = evaluation_location(detail)
+    if location is not None:
+        details["location"] = location
+    details["state"] = state.name
+    frame.last_event = execution.record("EvaluationFailed", frame.run.clock.now(), previous, details)

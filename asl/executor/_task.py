@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Any
 import anyio
 
 from ..errors import DATA_LIMIT_EXCEEDED, QUERY_EVALUATION_ERROR, RUNTIME, TIMEOUT, StatesError
+from ..limits import resolver_result
 from ..paths import PathNotFound
 from ..resolvers import TaskCall, invoke, missing_resolver_error
 from ..retry import backoff_delay, matches
 from ..states import JSONATA
+from ._events import TaskEvents, state_failed
 from ._observe import NOT_MOCKED
 from ._states import apply_result_path, finish_with_result, input_path, stage_assign
 from ._step import Step, compact_json
@@ -31,12 +33,18 @@ __all__ = ["copy_json", "task_state", "with_retry_catch"]
 Outcome = tuple[Any, str | None]
 
 
+_SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
+
+
 def copy_json(value: Any) -> Any:
-    """A deep copy of JSON data (dicts, lists and scalars), much faster than ``copy.deepcopy``."""
+    """A deep copy of JSON data (dicts, lists and scalars), much faster than ``copy.deepcopy``.
+
+    Scalars are shared (immutable); only containers recurse.
+    """
     if isinstance(value, dict):
-        return {k: copy_json(v) for k, v in value.items()}
+        return {k: v if type(v) in _SCALAR_TYPES else copy_json(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [copy_json(v) for v in value]
+        return [v if type(v) in _SCALAR_TYPES else copy_json(v) for v in value]
     return value
 
 
@@ -46,7 +54,11 @@ async def with_retry_catch(step: Step, raw: Any, attempt: Callable[[], Awaitable
     retriers = state.retry
     catchers = state.catch
     if not retriers and not catchers:
-        return await attempt()
+        try:
+            return await attempt()
+        except StatesError as err:
+            state_failed(step, err)
+            raise
     counts = [0] * len(retriers)
     while True:
         step.assigned = None
@@ -57,6 +69,7 @@ async def with_retry_catch(step: Step, raw: Any, attempt: Callable[[], Awaitable
                 raise
             if await _retry(step, retriers, counts, err):
                 continue
+            state_failed(step, err)
             for index, catcher in enumerate(catchers):
                 if matches(catcher.error_equals, err.error):
                     observer = step.frame.run.observer
@@ -86,6 +99,7 @@ async def _retry(step: Step, retriers: Any, counts: list[int], err: StatesError)
         if run.observer is not None:
             run.observer.retry(run.machine, step.state.name, i)
         step.retry_count += 1
+        run.execution.record_retry(step.state.name)
         step.context["State"]["RetryCount"] = step.retry_count
         if delay > 0:
             await run.clock.sleep(delay)
@@ -115,6 +129,12 @@ async def task_state(step: Step, raw: Any) -> Outcome:
     state: TaskState = step.state  # type: ignore[assignment]
     if state.query_language == JSONATA:
         return await with_retry_catch(step, raw, lambda: _jsonata_attempt(step, state, raw))
+    if not state.retry and not state.catch:  # with_retry_catch's first branch, one coroutine fewer
+        try:
+            return await _jsonpath_attempt(step, state, raw)
+        except StatesError as err:
+            state_failed(step, err)
+            raise
     return await with_retry_catch(step, raw, lambda: _jsonpath_attempt(step, state, raw))
 
 
@@ -125,7 +145,10 @@ async def _jsonpath_attempt(step: Step, state: TaskState, raw: Any) -> Outcome:
     credentials: Any = state.credentials
     if credentials is not None:
         credentials = step.evaluate(credentials, data)
-    result = await call_resolver(step, state, payload, timeout, credentials)
+    heartbeat = state.heartbeat_seconds
+    if state.heartbeat_seconds_path is not None:  # (engine) callback and activity heartbeats
+        heartbeat = _positive_int(step, step.path(state.heartbeat_seconds_path, data), "HeartbeatSecondsPath")
+    result = await call_resolver(step, state, payload, timeout, credentials, heartbeat)  # type: ignore[arg-type]
     return finish_with_result(step, raw, result)
 
 
@@ -138,7 +161,10 @@ async def _jsonata_attempt(step: Step, state: TaskState, raw: Any) -> Outcome:
     credentials: Any = state.credentials
     if credentials is not None:
         credentials = step.jsonata(credentials, states, "Credentials")
-    result = await call_resolver(step, state, payload, timeout, credentials)
+    heartbeat = state.heartbeat_seconds
+    if heartbeat is not None and not isinstance(heartbeat, (int, float)):  # (engine) callback heartbeats
+        heartbeat = _positive_int(step, step.jsonata(heartbeat, states, "HeartbeatSeconds"), "HeartbeatSeconds")
+    result = await call_resolver(step, state, payload, timeout, credentials, heartbeat)
     return finish_with_result(step, raw, result)
 
 
@@ -159,40 +185,39 @@ def _positive_int(step: Step, value: Any, field: str) -> int:
     return int(value)
 
 
-def _is_lambda_arn(resource: str) -> bool:
-    return resource.startswith("arn:") and ":lambda:" in resource and ":function:" in resource
-
-
 async def call_resolver(
-    step: Step, state: TaskState, payload: Any, timeout: float | None, credentials: Any = None
+    step: Step,
+    state: TaskState,
+    payload: Any,
+    timeout: float | None,
+    credentials: Any = None,
+    heartbeat: float | None = None,
 ) -> Any:
     """Run the task's resolver, recording the task events AWS records."""
     frame = step.frame
     run = frame.run
     resource = state.resource
-    kind = "LambdaFunction" if _is_lambda_arn(resource) else "Task"
-    scheduled: dict[str, Any] = {"resource": resource, "parameters": payload}
-    if timeout is not None:
-        scheduled["timeoutInSeconds"] = timeout
-    frame.record(kind + "Scheduled", **scheduled)
-    if run.meter.exceeds(payload):
+    kind = TaskEvents(frame, resource)
+    kind.scheduled(payload, timeout, heartbeat)
+    if run.meter.data_exceeds(payload):
         err = StatesError(
             DATA_LIMIT_EXCEEDED,
             f"The state/task '{resource}' has an input with a size exceeding the maximum number of bytes "
             "service limit.",
         )
-        frame.record(kind + "Failed", error=err.error, cause=err.cause)
+        kind.failed(err)
         raise err
     if run.mocks is not None:
         mocked = _mocked(step, state, payload, kind)
         if mocked is not NOT_MOCKED:
             return mocked
-    binding = run.resolvers.find(state.name, resource, payload)
+    binding = run.find_binding(state.name, resource, payload)
     if binding is None:
         err = missing_resolver_error(state.name, resource, payload, step.context)
-        frame.record(kind + "Failed", error=err.error, cause=err.cause)
+        kind.started()  # AWS starts the call and the service fails it
+        kind.failed(err)
         raise err
-    frame.record(kind + "Started", resource=resource)
+    kind.started()
     call = TaskCall(
         state_name=state.name,
         resource=resource,
@@ -200,22 +225,24 @@ async def call_resolver(
         context=step.context,
         task_token=step.context.get("Task", {}).get("Token"),
         credentials=credentials,
+        heartbeat_seconds=heartbeat,
     )
     try:
         with anyio.fail_after(timeout) if timeout else nullcontext():
-            result = await invoke(binding, copy_json(payload), call)
+            # (reliability) copies both ways (the resolver may keep and change what it returned); JSON only
+            result = resolver_result(state.name, await invoke(binding, copy_json(payload), call))
     except TimeoutError:
-        frame.record(kind + "TimedOut", error=TIMEOUT)
+        kind.timed_out()
         raise StatesError(TIMEOUT, None) from None
     except StatesError as err:
-        frame.record(kind + "Failed", error=err.error, cause=err.cause)
+        kind.failed(err)
         raise
-    _check_result(step, resource, result, kind)
-    frame.record(kind + "Succeeded", output=result)
+    _check_result(step, resource, result, kind, trusted=True)  # resolver_result made it JSON data
+    kind.succeeded(result)
     return result
 
 
-def _mocked(step: Step, state: TaskState, payload: Any, kind: str) -> Any:
+def _mocked(step: Step, state: TaskState, payload: Any, kind: TaskEvents) -> Any:
     """The canned response for this invocation, recorded as AWS records a real one."""
     frame = step.frame
     mocks = frame.run.mocks
@@ -223,27 +250,29 @@ def _mocked(step: Step, state: TaskState, payload: Any, kind: str) -> Any:
     try:
         result = mocks.respond(state.name)
     except StatesError as err:
-        frame.record(kind + "Started", resource=state.resource)
-        frame.record(kind + "Failed", error=err.error, cause=err.cause)
+        kind.started()
+        kind.failed(err)
         raise
     if result is NOT_MOCKED:
         return result
-    frame.record(kind + "Started", resource=state.resource)
+    kind.started()
     result = copy_json(result)
     _check_result(step, state.resource, result, kind)
-    frame.record(kind + "Succeeded", output=result)
+    kind.succeeded(result)
     return result
 
 
-def _check_result(step: Step, resource: str, result: Any, kind: str) -> None:
+def _check_result(step: Step, resource: str, result: Any, kind: TaskEvents, *, trusted: bool = False) -> None:
+    """Fail the task when its result is not JSON data (unless ``trusted``) or is over the quota."""
+    meter = step.frame.run.meter
     try:
-        too_big = step.frame.run.meter.exceeds(result)
+        too_big = meter.data_exceeds(result) if trusted else meter.exceeds(result)
     except (TypeError, ValueError) as e:
         err = StatesError(
             RUNTIME,
             f"The resolver of state '{step.state.name}' returned a value that is not JSON data: {e}",
         )
-        step.frame.record(kind + "Failed", error=err.error, cause=err.cause)
+        kind.failed(err)
         raise err from None
     if too_big:
         err = StatesError(
@@ -251,5 +280,5 @@ def _check_result(step: Step, resource: str, result: Any, kind: str) -> None:
             f"The state/task '{resource}' returned a result with a size exceeding the maximum number "
             "of bytes service limit.",
         )
-        step.frame.record(kind + "Failed", error=err.error, cause=err.cause)
+        kind.failed(err)
         raise err

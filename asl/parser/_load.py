@@ -13,7 +13,9 @@ level, each Parallel branch and each Map item processor).
 * anything else, blank text, or JSON whose top level is not an object gives
   ``SCHEMA_VALIDATION_FAILED`` "Definition must be a valid JSON object" (AWS's wording);
 * malformed JSON, ``NaN``/``Infinity`` and undecodable bytes give ``INVALID_JSON_DESCRIPTION``;
-* nesting deeper than :data:`MAX_DEPTH` gives ``TOO_DEEPLY_NESTED``.
+* nesting deeper than ``max_depth`` (:data:`MAX_DEPTH`) gives ``TOO_DEEPLY_NESTED``;
+* text (or a dict's compact JSON) longer than ``max_chars`` (:data:`MAX_CHARS`, AWS's
+  1,048,576 characters) gives ``SCHEMA_VALIDATION_FAILED`` in the words of AWS's API.
 
 Duplicate keys: JSON allows them and the last one wins, as with AWS's parser, except in a
 ``States`` object, where a repeated name is the ``DUPLICATE_STATE_NAME`` AWS reports.
@@ -38,6 +40,7 @@ __all__ = [
     "INVALID_JSON_DESCRIPTION",
     "INVALID_LABEL_NAME",
     "INVALID_STATE_NAME",
+    "MAX_CHARS",
     "MAX_DEPTH",
     "MISSING_END_STATE",
     "MISSING_TRANSITION_TARGET",
@@ -61,6 +64,8 @@ TOO_DEEPLY_NESTED: Final = "TOO_DEEPLY_NESTED"
 
 MAX_DEPTH: Final = 512
 """Deepest JSON nesting accepted; deeper definitions would exhaust the interpreter's stack."""
+MAX_CHARS: Final = 1_048_576
+"""AWS's bound on CreateStateMachine's ``definition``, in characters."""
 
 _NOT_AN_OBJECT: Final = "Definition must be a valid JSON object"
 _FILE_SUFFIX: Final = ".json"
@@ -110,17 +115,44 @@ def _sub_machines(state: Mapping[str, Any], path: str) -> Iterator[tuple[Mapping
                 yield processor, child_path(path, field), "processor"
 
 
-def load_definition(definition: Any) -> tuple[dict[str, Any] | None, list[DefinitionIssue]]:
+class _Bounds:
+    """The bounds of one load (``max_depth`` levels, ``max_chars`` characters or ``None``)."""
+
+    __slots__ = ("max_chars", "max_depth")
+
+    def __init__(self, max_depth: int, max_chars: int | None) -> None:
+        self.max_depth = max_depth
+        self.max_chars = max_chars
+
+
+def load_definition(
+    definition: Any, *, max_depth: int = MAX_DEPTH, max_chars: int | None = MAX_CHARS
+) -> tuple[dict[str, Any] | None, list[DefinitionIssue]]:
     """The definition as a fresh dict (or ``None``) and the problems met reading it."""
+    bounds = _Bounds(max_depth, max_chars)
     if isinstance(definition, Mapping):
-        return _from_data(definition)
+        return _from_data(definition, bounds)
     if isinstance(definition, bytes | bytearray | memoryview):
-        return _from_text(bytes(definition), None)
+        return _from_text(bytes(definition), None, bounds)
     if isinstance(definition, str):
-        return _from_text(definition, _as_file(definition))
+        return _from_text(definition, _as_file(definition), bounds)
     if isinstance(definition, os.PathLike):
-        return _from_file(Path(os.fspath(definition)))
+        return _from_file(Path(os.fspath(definition)), bounds)
     return None, [_not_an_object()]
+
+
+def _too_large(limit: int) -> DefinitionIssue:
+    message = (
+        f"Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to {limit}"
+    )
+    return DefinitionIssue("$", SCHEMA_VALIDATION_FAILED, message)
+
+
+def _text_length(text: str | bytes) -> int:
+    """Characters of ``text`` (bytes are counted once decoded, only when they might be too many)."""
+    if isinstance(text, str):
+        return len(text)
+    return len(text.decode("utf-8", errors="replace"))
 
 
 def _as_file(text: str) -> Path | None:
@@ -134,32 +166,37 @@ def _as_file(text: str) -> Path | None:
         return None
 
 
-def _from_file(path: Path) -> tuple[dict[str, Any] | None, list[DefinitionIssue]]:
+def _from_file(path: Path, bounds: _Bounds) -> tuple[dict[str, Any] | None, list[DefinitionIssue]]:
     try:
         data = path.read_bytes()
     except OSError as exc:
         message = f"Cannot read the definition file {str(path)!r}: {exc.strerror or exc}"
         return None, [DefinitionIssue("$", INVALID_JSON_DESCRIPTION, message)]
-    return _from_text(data, None)
+    return _from_text(data, None, bounds)
 
 
-def _from_text(text: str | bytes, fallback: Path | None) -> tuple[dict[str, Any] | None, list[DefinitionIssue]]:
+def _from_text(
+    text: str | bytes, fallback: Path | None, bounds: _Bounds
+) -> tuple[dict[str, Any] | None, list[DefinitionIssue]]:
     """Parse JSON text; on a syntax error, read ``fallback`` instead when there is one."""
     if not text.strip():
         return None, [_not_an_object()]
+    limit = bounds.max_chars
+    if limit is not None and len(text) > limit and _text_length(text) > limit:
+        return None, [_too_large(limit)]
     try:
         data = json.loads(text, object_pairs_hook=_pairs_hook, parse_constant=_reject_constant)
     except RecursionError:
-        message = f"The JSON text is nested too deeply (more than {MAX_DEPTH} levels are not supported)"
+        message = f"The JSON text is nested too deeply (more than {bounds.max_depth} levels are not supported)"
         return None, [DefinitionIssue("$", TOO_DEEPLY_NESTED, message)]
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         if fallback is not None:
-            return _from_file(fallback)
+            return _from_file(fallback, bounds)
         message = f"The definition is not valid JSON: {exc}"
         return None, [DefinitionIssue("$", INVALID_JSON_DESCRIPTION, message)]
     if not isinstance(data, dict):
         return None, [_not_an_object()]
-    return _from_data(data)
+    return _from_data(data, bounds, measured=True)
 
 
 def _pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -189,12 +226,28 @@ def _not_an_object() -> DefinitionIssue:
     return DefinitionIssue("$", SCHEMA_VALIDATION_FAILED, _NOT_AN_OBJECT)
 
 
-def _from_data(data: Mapping[Any, Any]) -> tuple[dict[str, Any] | None, list[DefinitionIssue]]:
-    """Deep-copy JSON-like data without recursion, checking that it is JSON data."""
-    copier = _Copier()
+def _from_data(
+    data: Mapping[Any, Any], bounds: _Bounds, *, measured: bool = False
+) -> tuple[dict[str, Any] | None, list[DefinitionIssue]]:
+    """Deep-copy JSON-like data without recursion, checking that it is JSON data (and its size,
+    unless it was ``measured`` as text already)."""
+    copier = _Copier(bounds.max_depth)
     root: dict[str, Any] = {}
     copier.expand(data, root, "$", 1, is_states=False)
-    return (root if copier.run() else None), copier.issues
+    if not copier.run():
+        return None, copier.issues
+    limit = bounds.max_chars
+    if not measured and limit is not None and not copier.issues and _json_length(root) > limit:
+        return None, [_too_large(limit)]
+    return root, copier.issues
+
+
+def _json_length(data: dict[str, Any]) -> int:
+    """Characters of ``data`` as compact JSON text (how a dict definition would be sent to AWS)."""
+    try:
+        return len(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    except (TypeError, ValueError, RecursionError):
+        return 0  # not JSON data: reported by the copier
 
 
 Loc = Any  # "$" or (parent Loc, key): a location rendered to text only when an issue needs it
@@ -214,7 +267,8 @@ def _render(loc: Loc) -> str:
 class _Copier:
     """An explicit-stack deep copy (any depth, no recursion) that reports non-JSON values."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_depth: int = MAX_DEPTH) -> None:
+        self.max_depth = max_depth
         self.issues: list[DefinitionIssue] = []
         # Each entry: source value, container for its copy, key there, location, depth, is-States.
         self.pending: list[tuple[Any, Any, Any, Loc, int, bool]] = []
@@ -223,8 +277,8 @@ class _Copier:
         """Copy everything queued; ``False`` (with an issue) when the data is too deep."""
         while self.pending:
             value, target, key, path, depth, is_states = self.pending.pop()
-            if depth > MAX_DEPTH:
-                message = f"The definition nests JSON more than {MAX_DEPTH} levels deep"
+            if depth > self.max_depth:
+                message = f"The definition nests JSON more than {self.max_depth} levels deep"
                 self.issues = [DefinitionIssue("$", TOO_DEEPLY_NESTED, message)]
                 return False
             target[key] = self.node(value, path, depth, is_states=is_states)

@@ -6,21 +6,48 @@ import random
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-import attrs
-
 __all__ = ["Evaluable", "PathNotFound", "PathSyntaxError", "Scope"]
 
 
-@attrs.define(slots=True)
 class Scope:
-    """What an expression may read besides the state's data."""
+    """What an expression may read besides the state's data.
 
-    context: Mapping[str, Any] = attrs.field(factory=dict)
-    """The context object, read by ``$$`` paths."""
-    variables: Mapping[str, Any] = attrs.field(factory=dict)
-    """Workflow variables, read by ``$name`` paths."""
-    rng: random.Random = attrs.field(factory=random.Random)
-    """Randomness for ``States.UUID`` and ``States.MathRandom``."""
+    ``context`` may be built lazily: a subclass (the executor's step) overrides
+    :meth:`_make_context`, which runs the first time ``context`` is read, so a state
+    whose expressions never read ``$$`` never builds its context object.
+    """
+
+    __slots__ = ("_context", "rng", "variables")
+
+    def __init__(
+        self,
+        context: Mapping[str, Any] | None = None,
+        variables: Mapping[str, Any] | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._context = context
+        self.variables: Mapping[str, Any] = {} if variables is None else variables
+        """Workflow variables, read by ``$name`` paths."""
+        self.rng: random.Random = random.Random() if rng is None else rng
+        """Randomness for ``States.UUID`` and ``States.MathRandom``."""
+
+    @property
+    def context(self) -> Mapping[str, Any]:
+        """The context object, read by ``$$`` paths."""
+        context = self._context
+        if context is None:
+            context = self._context = self._make_context()
+        return context
+
+    @context.setter
+    def context(self, value: Mapping[str, Any]) -> None:
+        self._context = value
+
+    def _make_context(self) -> Mapping[str, Any]:
+        return {}
+
+    def __repr__(self) -> str:
+        return f"Scope(context={self._context!r}, variables={self.variables!r})"
 
 
 class Evaluable(Protocol):

@@ -216,6 +216,9 @@ def java_round(number: float) -> int:
 
 def _integer(args: list[Any], index: int) -> int:
     """An integer argument; other numbers are rounded the way AWS rounds them."""
+    value = args[index]
+    if type(value) is int:  # the common case, decided without the generic check
+        return value
     value = _want(args, index, "number")
     if isinstance(value, int):
         return value
@@ -239,6 +242,16 @@ def _json_key(value: Any) -> Any:
 
 def _format_value(value: Any) -> str:
     """How ``States.Format`` renders a value (Java's ``toString`` of the JSON value)."""
+    kind = type(value)
+    if kind is str:
+        text: str = value
+        return text
+    if kind is int:
+        return int.__repr__(value)  # what json.dumps writes, without building an encoder
+    if kind is bool:
+        return "true" if value else "false"
+    if value is None:
+        return "null"
     if isinstance(value, str):
         return value
     if isinstance(value, list):
@@ -258,6 +271,8 @@ def _reject_constant(name: str) -> Any:
 def _make_format(template: Argument) -> _Run:
     """``States.Format``; a literal template is split into segments once, here."""
     fixed = template.segments if isinstance(template, Literal) else None
+    # the literal template as a str.format pattern (braces doubled), filled in one C call
+    pattern = "{}".join(part.replace("{", "{{").replace("}", "}}") for part in fixed) if fixed else None
 
     def run(args: list[Any], scope: Scope) -> str:
         segments = fixed
@@ -269,6 +284,8 @@ def _make_format(template: Argument) -> _Run:
                 f"the template has {len(segments) - 1} placeholder(s) '{{}}' "
                 f"but {len(values)} value(s) were given"
             )
+        if pattern is not None:
+            return pattern.format(*map(_format_value, values))
         parts = [segments[0]]
         for value, segment in zip(values, segments[1:], strict=True):
             parts.append(_format_value(value))
@@ -397,13 +414,11 @@ def _math_random(args: list[Any], scope: Scope) -> int:
 
 
 def _math_add(args: list[Any], scope: Scope) -> int:
-    total = 0
-    for index in range(2):
-        number = _integer(args, index)
-        if not INT32_MIN <= number <= INT32_MAX:
-            raise _Failure(f"argument {index + 1} ({number}) is outside the range {INT32_MIN}..{INT32_MAX}")
-        total += number
-    return total
+    first, second = _integer(args, 0), _integer(args, 1)
+    if INT32_MIN <= first <= INT32_MAX and INT32_MIN <= second <= INT32_MAX:
+        return first + second
+    index, number = (0, first) if not INT32_MIN <= first <= INT32_MAX else (1, second)
+    raise _Failure(f"argument {index + 1} ({number}) is outside the range {INT32_MIN}..{INT32_MAX}")
 
 
 def _string_split(args: list[Any], scope: Scope) -> list[str]:

@@ -64,15 +64,11 @@ class Template:
 
     value: Any = attrs.field(repr=False)
     """The template as written."""
-    _node: Node = attrs.field(repr=False, eq=False)
-
-    def evaluate(self, data: Any, scope: Scope) -> Any:
-        """A fresh JSON value: the template with every ``.$`` member resolved.
-
-        Raises :class:`FieldPathNotFound` when a definite path matches nothing, and
-        whatever an intrinsic function raises (``StatesError``).
-        """
-        return self._node(data, scope)
+    evaluate: Node = attrs.field(repr=False, eq=False)
+    """``evaluate(data, scope)``: a fresh JSON value, the template with every ``.$`` member
+    resolved. Raises :class:`FieldPathNotFound` when a definite path matches nothing, and
+    whatever an intrinsic function raises (``StatesError``). (A field holding the compiled
+    tree's root, so a call costs no method indirection.)"""
 
 
 def compile_template(value: Any) -> Template:

@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 
+from asl.parser import _schema
 from asl.parser._load import MAX_DEPTH, load_definition
 from asl.parser._schema import COMPARISON_OPERATORS, check_structure, is_timestamp
 from asl.parser._validate import validate_definition, validate_dict
@@ -887,3 +889,10 @@ def test_message_names_field_and_value() -> None:
     """Messages name the field and show the value, attrs-style."""
     (issue,) = validate_dict(one(task(Retry=[{"ErrorEquals": ["E"], "BackoffRate": 0.5}])))
     assert issue.message == "BackoffRate must be a number >= 1.0; got 0.5"
+
+
+@pytest.mark.parametrize("key", sorted(_schema.STATE_SCHEMAS, key=str) + sorted(_schema.MACHINE_SCHEMAS, key=str))
+def test_schema_is_valid_draft_2020_12(key: Any) -> None:
+    """Every compiled schema is itself valid against the Draft 2020-12 metaschema."""
+    schema = _schema.STATE_SCHEMAS.get(key) or _schema.MACHINE_SCHEMAS[key]
+    Draft202012Validator.check_schema(schema)

@@ -1,0 +1,257 @@
+"""The executor's shortcuts give the results a plain run would: in-order branches, lazy context, caches."""
+
+from __future__ import annotations
+
+import datetime
+import traceback
+from typing import Any
+
+import anyio
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import asl
+from asl._time import _format_millis
+from asl.executor._concurrent import never_waits
+from asl.executor._task import copy_json
+from asl.resolvers import _own_frames
+from asl.testing import VirtualClock
+
+from ._helpers import START_EPOCH, chain, clock, single, task
+
+
+def _pass_branch(name: str, value: int) -> dict[str, Any]:
+    return {"StartAt": name, "States": {name: {"Type": "Pass", "Result": value, "End": True}}}
+
+
+def _wait_branch(name: str, seconds: int) -> dict[str, Any]:
+    return {"StartAt": name, "States": {name: {"Type": "Wait", "Seconds": seconds, "End": True}}}
+
+
+# -- which branches run in order, without tasks ---------------------------------------------
+
+
+def test_branches_of_pass_and_choice_never_wait() -> None:
+    """A branch of Pass, Choice, Succeed and Fail states never waits."""
+    machine = asl.parse(single({"Type": "Parallel", "Branches": [_pass_branch("A", 1), _pass_branch("B", 2)]}))
+    assert all(never_waits(branch) for branch in machine.states["S"].branches)  # type: ignore[attr-defined]
+
+
+def test_a_branch_with_a_wait_or_task_may_wait() -> None:
+    """A Wait or Task state makes its branch one that may wait."""
+    task_branch = {"StartAt": "T", "States": {"T": task(End=True)}}
+    machine = asl.parse(single({"Type": "Parallel", "Branches": [_wait_branch("W", 1), task_branch]}))
+    assert not any(never_waits(branch) for branch in machine.states["S"].branches)  # type: ignore[attr-defined]
+
+
+def test_a_nested_parallel_with_retry_may_wait() -> None:
+    """A nested Parallel with a Retry may sleep between attempts, so its branch may wait."""
+    inner = {
+        "Type": "Parallel",
+        "Branches": [_pass_branch("P", 1)],
+        "Retry": [{"ErrorEquals": ["States.ALL"]}],
+        "End": True,
+    }
+    machine = asl.parse(single({"Type": "Parallel", "Branches": [{"StartAt": "In", "States": {"In": inner}}]}))
+    assert not never_waits(machine.states["S"].branches[0])  # type: ignore[attr-defined]
+
+
+def test_parallel_of_pass_branches_keeps_branch_order() -> None:
+    """Branches run in order in one task still give their outputs in branch order."""
+    definition = single({"Type": "Parallel", "Branches": [_pass_branch(f"B{i}", i) for i in range(12)]})
+    assert asl.run(definition, {}) == list(range(12))
+
+
+def test_parallel_of_pass_branches_records_each_branch_in_turn() -> None:
+    """Each branch's states are entered in branch order, as a pool of tasks would run them."""
+    definition = single({"Type": "Parallel", "Branches": [_pass_branch(f"B{i}", i) for i in range(3)]})
+    assert asl.start(definition, {}).path == ["S", "B0", "B1", "B2"]
+
+
+def test_waiting_branches_still_overlap() -> None:
+    """Branches that wait run concurrently: two Waits of 10 s take 10 s of virtual time, not 20."""
+    virtual = clock()
+    definition = single({"Type": "Parallel", "Branches": [_wait_branch("W1", 10), _wait_branch("W2", 10)]})
+    asl.run(definition, {}, clock=virtual)
+    assert virtual.now() - START_EPOCH == 10
+
+
+def test_failed_pass_branch_stops_the_branches_after_it() -> None:
+    """A failing branch fails the Parallel, and the branches after it never start."""
+    failing = {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Boom"}}}
+    definition = single({"Type": "Parallel", "Branches": [_pass_branch("A", 1), failing, _pass_branch("C", 3)]})
+    execution = asl.start(definition, {})
+    assert (execution.error, "C" in execution.path) == ("Boom", False)
+
+
+def test_map_of_pass_items_gives_results_in_item_order() -> None:
+    """An inline Map whose processor never waits returns every result in item order."""
+    processor = {"StartAt": "Double", "States": {"Double": {"Type": "Pass", "Parameters": {"v.$": "$"}, "End": True}}}
+    definition = single({"Type": "Map", "ItemProcessor": processor, "MaxConcurrency": 3})
+    assert asl.run(definition, [5, 6, 7]) == [{"v": 5}, {"v": 6}, {"v": 7}]
+
+
+def test_distributed_map_of_pass_items_tolerates_failures_in_order() -> None:
+    """A distributed Map of never-waiting items still applies its tolerated failure count."""
+    processor = {
+        "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+        "StartAt": "Check",
+        "States": {
+            "Check": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$", "NumericEquals": 2, "Next": "Bad"}],
+                "Default": "Good",
+            },
+            "Bad": {"Type": "Fail", "Error": "Two"},
+            "Good": {"Type": "Succeed"},
+        },
+    }
+    definition = single({"Type": "Map", "ItemProcessor": processor, "ToleratedFailureCount": 1})
+    assert asl.run(definition, [1, 2, 3]) == [1, {"Error": "Two"}, 3]
+
+
+# -- the context object is built on first read ----------------------------------------------
+
+
+def test_context_read_by_a_path_has_the_entered_time() -> None:
+    """A Pass reading $$.State gets its name and the time it was entered."""
+    definition = chain(
+        ("Sleep", {"Type": "Wait", "Seconds": 90}),
+        ("Read", {"Type": "Pass", "Parameters": {"state.$": "$$.State"}}),
+    )
+    output = asl.run(definition, {}, clock=clock())
+    assert output == {"state": {"Name": "Read", "EnteredTime": "2024-01-01T00:01:30.000Z"}}
+
+
+def test_retry_count_is_in_the_context_of_a_later_attempt() -> None:
+    """The context a resolver sees on its second attempt says RetryCount 1."""
+    seen: list[int] = []
+
+    def flaky(_payload: Any, call: Any) -> Any:
+        seen.append(call.context["State"]["RetryCount"])
+        if len(seen) == 1:
+            raise ValueError("once")
+        return "ok"
+
+    definition = single(task(Retry=[{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1}]))
+    asl.run(definition, {}, resolvers={"S": flaky}, clock=clock())
+    assert seen == [0, 1]
+
+
+def test_task_token_is_drawn_on_entry() -> None:
+    """A seeded run gives a waitForTaskToken Task the same token every time."""
+    tokens: list[str] = []
+
+    def callback(_payload: Any, call: Any) -> Any:
+        tokens.append(call.task_token)
+        return {}
+
+    definition = single(task(Resource="arn:aws:states:::sqs:sendMessage.waitForTaskToken"))
+    for _ in range(2):
+        asl.run(definition, {}, resolvers={"S": callback}, clock=clock(), seed=7)
+    assert tokens[0] == tokens[1] and len(tokens[0]) == 64
+
+
+# -- resolver bindings are remembered per run ------------------------------------------------
+
+
+def test_lambda_invoke_binds_by_the_function_in_each_payload() -> None:
+    """lambda:invoke finds its resolver from the payload's FunctionName on every call."""
+    step = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::lambda:invoke",
+        "Parameters": {"FunctionName.$": "$.fn", "Payload": {}},
+        "OutputPath": "$.Payload",
+    }
+    processor = {"StartAt": "Call", "States": {"Call": {**step, "End": True}}}
+    definition = single({"Type": "Map", "ItemProcessor": processor})
+    resolvers = {"a": lambda _e: "from a", "b": lambda _e: "from b"}
+    assert asl.run(definition, [{"fn": "a"}, {"fn": "b"}], resolvers=resolvers) == ["from a", "from b"]
+
+
+# -- pieces made faster keep their output ----------------------------------------------------
+
+
+def _strftime_millis(millis: int) -> str:
+    moment = datetime.datetime.fromtimestamp(millis // 1000, tz=datetime.UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{millis % 1000:03d}Z"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.integers(min_value=-62_135_596_800_000, max_value=253_402_300_799_999))
+def test_timestamp_text_matches_strftime(millis: int) -> None:
+    """The context's timestamps read as strftime writes them, for every millisecond of years 1-9999."""
+    assert _format_millis(millis) == _strftime_millis(millis)
+
+
+def test_stack_trace_text_is_what_traceback_formats() -> None:
+    """A resolver's stack trace reads as traceback.format_list writes it, the first time and the next."""
+
+    def fail() -> None:
+        raise ValueError("x")
+
+    for _ in range(2):
+        try:
+            fail()
+        except ValueError as e:
+            expected = traceback.format_list(traceback.extract_tb(e.__traceback__))
+            assert _own_frames(e.__traceback__) == expected
+
+
+def test_copy_json_shares_nothing_mutable() -> None:
+    """copy_json copies every container: changing the copy leaves the original as it was."""
+    original = {"a": [1, {"b": "c"}], "d": {"e": [None, True, 1.5]}}
+    copied = copy_json(original)
+    copied["a"][1]["b"] = "changed"
+    copied["d"]["e"].append(0)
+    assert original == {"a": [1, {"b": "c"}], "d": {"e": [None, True, 1.5]}} and copied != original
+
+
+def test_format_renders_scalars_as_json() -> None:
+    """States.Format writes integers, booleans and null as JSON does."""
+    definition = single({"Type": "Pass", "Parameters": {"t.$": "States.Format('{} {} {} {}', $.i, $.b, $.n, $.f)"}})
+    assert asl.run(definition, {"i": -12, "b": False, "n": None, "f": 2.5}) == {"t": "-12 false null 2.5"}
+
+
+# -- the virtual clock skips straight to the only timer ---------------------------------------
+
+
+def test_lone_sleep_moves_virtual_time_and_records_it() -> None:
+    """A sleep with nothing else to run advances the clock by exactly the time asked."""
+    virtual = VirtualClock(START_EPOCH)
+
+    async def main() -> None:
+        await virtual.sleep(2.5)
+        await virtual.sleep(4)
+
+    anyio.run(main, backend="asyncio", backend_options={"loop_factory": virtual.loop_factory()})
+    assert (virtual.now() - START_EPOCH, virtual.sleeps) == (6.5, [2.5, 4])
+
+
+def test_sleep_under_a_deadline_still_times_out() -> None:
+    """A sleep longer than an enclosing deadline is cut at the deadline."""
+    virtual = VirtualClock(START_EPOCH)
+    timed_out: list[bool] = []
+
+    async def main() -> None:
+        with anyio.move_on_after(3) as scope:
+            await virtual.sleep(10)
+        timed_out.append(scope.cancelled_caught)
+
+    anyio.run(main, backend="asyncio", backend_options={"loop_factory": virtual.loop_factory()})
+    assert (timed_out, virtual.now() - START_EPOCH) == ([True], 3)
+
+
+def test_sleep_in_a_cancelled_scope_is_cancelled() -> None:
+    """A sleep in a scope already cancelled does not return normally."""
+    virtual = VirtualClock(START_EPOCH)
+    reached: list[str] = []
+
+    async def main() -> None:
+        with anyio.CancelScope() as scope:
+            scope.cancel()
+            await virtual.sleep(5)
+            reached.append("after")
+
+    anyio.run(main, backend="asyncio", backend_options={"loop_factory": virtual.loop_factory()})
+    assert reached == []
