@@ -542,5 +542,24 @@ def test_run_returns_or_fails_cleanly(generated: tuple[dict[str, Any], list[str]
         json.dumps(execution.output, allow_nan=False)  # the output is JSON data
     else:
         assert execution.error is None or isinstance(execution.error, str)  # a Fail state may have no Error
+        assert execution.cause is None or isinstance(execution.cause, str), execution.cause
         assert "Internal error in asl" not in (execution.cause or ""), execution.cause
     assert json.dumps([definition, data], sort_keys=True) == saved  # nothing the caller gave was changed
+
+
+# -- what the generated runs found, kept as plain examples ----------------------------------------
+
+
+def test_jsonpath_fail_state_keeps_jsonata_lookalike_text() -> None:
+    """A JSONPath Fail state's Error/Cause '{% ... %}' is plain text (found: the cause was a compiled object)."""
+    definition = {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "{% 1 %}", "Cause": "{% $x %}"}}}
+    execution = asl.start(definition, {}, clock=VirtualClock())
+    assert (execution.status, execution.error, execution.cause) == ("FAILED", "{% 1 %}", "{% $x %}")
+
+
+def test_resolver_returning_nan_fails_the_task() -> None:
+    """A resolver returning NaN fails its task with States.Runtime (found: NaN reached the output)."""
+    definition = {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": RESOURCES[0], "End": True}}}
+    execution = asl.start(definition, {}, resolvers={"T": lambda _p: float("nan")}, clock=VirtualClock())
+    assert (execution.status, execution.error) == ("FAILED", "States.Runtime")
+    assert "not JSON data" in str(execution.cause)

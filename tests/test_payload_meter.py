@@ -79,11 +79,11 @@ TEXT_WITH_ESCAPES = st.text(st.characters(max_codepoint=0x10FFFF, exclude_catego
 JSON_ANY_TEXT = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | TEXT_WITH_ESCAPES,
     lambda inner: st.lists(inner, max_size=8) | st.dictionaries(TEXT_WITH_ESCAPES, inner, max_size=8),
-    max_leaves=60,
+    max_leaves=30,
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(JSON_ANY_TEXT)
 def test_marshal_size_bounds_the_json_size(value: Any) -> None:
     """Compact UTF-8 JSON is never more than six times marshal format 2 (what data_exceeds relies on)."""
@@ -92,7 +92,7 @@ def test_marshal_size_bounds_the_json_size(value: Any) -> None:
     assert _utf8_size(value) <= 6 * len(marshal.dumps(value, 2))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(JSON_ANY_TEXT, st.integers(min_value=2, max_value=4000))
 def test_data_exceeds_agrees_with_the_exact_size(value: Any, limit: int) -> None:
     """data_exceeds says 'over' exactly when the compact UTF-8 JSON is over the limit."""

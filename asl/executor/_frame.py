@@ -129,7 +129,9 @@ class Frame:
     def record(self, event_type: str, **details: Any) -> int:
         """Append a history event that follows this frame's latest one."""
         run = self.run
-        event_id = run.execution.record(event_type, run.clock.now(), self.last_event, details)
+        execution = run.execution
+        now = run.clock.now() if execution.keep_history else 0.0  # an event only counted has no time
+        event_id = execution.record(event_type, now, self.last_event, details)
         self.last_event = event_id
         return event_id
 

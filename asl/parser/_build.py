@@ -299,10 +299,11 @@ class _Builder:
         fields["end"] = True
         error: Any = spec.get("Error")
         cause: Any = spec.get("Cause")
-        if is_expression(error):
-            error = self.expression(error, loc, "Error")
-        if is_expression(cause):
-            cause = self.expression(cause, loc, "Cause")
+        if lang == JSONATA:  # in a JSONPath state a '{% %}' string is just text
+            if is_expression(error):
+                error = self.expression(error, loc, "Error")
+            if is_expression(cause):
+                cause = self.expression(cause, loc, "Cause")
         return FailState(
             **fields,
             error=error,

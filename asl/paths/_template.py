@@ -97,17 +97,28 @@ def _constant(value: Any) -> Node:
 def _compile_object(template: dict[str, Any], key_path: KeyPath) -> Node:
     if not _has_dynamic(template):
         return _literal(template)
-    members: list[tuple[str, Node]] = []
+    members: list[tuple[str, Node, str | None]] = []
     for key, member in template.items():
         here = [*key_path, key]
         if isinstance(key, str) and key.endswith(".$"):
-            members.append((key[:-2], _compile_dynamic(key, member, here)))
+            members.append((key[:-2], _compile_dynamic(key, member, here), key))
         else:
-            members.append((key, _compile(member, here)))
+            members.append((key, _compile(member, here), None))
     items = tuple(members)
 
     def build_object(data: Any, scope: Scope) -> Any:
-        return {key: node(data, scope) for key, node in items}
+        # a plain loop: cheaper than a comprehension, and its try costs nothing until a path fails
+        built: dict[str, Any] = {}
+        for key, node, field in items:
+            try:
+                built[key] = node(data, scope)
+            except FieldPathNotFound:
+                raise
+            except PathNotFound as exc:
+                if field is None:
+                    raise
+                raise FieldPathNotFound(exc.path, exc.detail, field) from None
+        return built
 
     return build_object
 
@@ -169,11 +180,11 @@ def _shallow_copier(value: dict[str, Any] | list[Any]) -> Node:
 
 def _compile_dynamic(key: str, text: Any, key_path: KeyPath) -> Node:
     """The node of a ``key.$`` member: a path or an intrinsic function call."""
-    try:
+    try:  # (the object holding the member reports a path that matches nothing for ``key``)
         if isinstance(text, str) and text.startswith("$"):
-            return _reporting_field(key, compile_path(text).evaluate)
+            return compile_path(text).evaluate
         if isinstance(text, str) and text.startswith("States."):
-            return _reporting_field(key, compile_intrinsic(text).evaluate)
+            return compile_intrinsic(text).evaluate
         detail = f"found {json.dumps(text, ensure_ascii=False)}"
     except PathSyntaxError as exc:
         detail = str(exc)
@@ -183,17 +194,3 @@ def _compile_dynamic(key: str, text: Any, key_path: KeyPath) -> Node:
         f"function call ({detail})",
         key_path,
     )
-
-
-def _reporting_field(key: str, evaluate: Node) -> Node:
-    """``evaluate``, with a path that matches nothing reported for field ``key``."""
-
-    def read_field(data: Any, scope: Scope) -> Any:
-        try:
-            return evaluate(data, scope)
-        except FieldPathNotFound:
-            raise
-        except PathNotFound as exc:
-            raise FieldPathNotFound(exc.path, exc.detail, key) from None
-
-    return read_field

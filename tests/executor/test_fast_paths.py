@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import traceback
 from typing import Any
 
@@ -14,7 +15,7 @@ import asl
 from asl._time import _format_millis
 from asl.executor._concurrent import never_waits
 from asl.executor._task import copy_json
-from asl.resolvers import _own_frames
+from asl.resolvers import _own_frames, lambda_error_cause
 from asl.testing import VirtualClock
 
 from ._helpers import START_EPOCH, chain, clock, single, task
@@ -196,6 +197,28 @@ def test_stack_trace_text_is_what_traceback_formats() -> None:
         except ValueError as e:
             expected = traceback.format_list(traceback.extract_tb(e.__traceback__))
             assert _own_frames(e.__traceback__) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(), st.booleans())
+def test_lambda_error_cause_is_the_json_of_its_body(message: str, compact: bool) -> None:
+    """The Lambda error document reads exactly as json.dumps writes its four fields, any message."""
+
+    def fail() -> None:
+        raise KeyError(message)
+
+    try:
+        fail()
+    except KeyError as e:
+        body = {
+            "errorMessage": str(e),
+            "errorType": "KeyError",
+            "requestId": "req-1",
+            "stackTrace": traceback.format_list(traceback.extract_tb(e.__traceback__)),
+        }
+        separators = (",", ":") if compact else (", ", ": ")
+        expected = json.dumps(body, ensure_ascii=False, separators=separators)
+        assert lambda_error_cause(e, compact=compact, request_id="req-1") == expected
 
 
 def test_copy_json_shares_nothing_mutable() -> None:
