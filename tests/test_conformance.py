@@ -7,13 +7,12 @@ xfail): when it starts passing the test fails, so the list only shrinks.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from _corpus import load_harness, read_known
 
 import asl
 import asl.testing
@@ -23,31 +22,12 @@ CORPUS = Path(os.environ.get("ASL_CONFORMANCE_DIR", ROOT.parent / "shared" / "co
 KNOWN_FAILURES = ROOT / "tests" / "conformance_known_failures.txt"
 
 
-def _load_harness() -> ModuleType | None:
-    path = CORPUS / "run.py"
-    if not path.is_file():
-        return None
-    spec = importlib.util.spec_from_file_location("asl_conformance_harness", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
-def _known_failures() -> dict[str, str]:
-    """``file name: reason`` lines; ``#`` starts a comment."""
-    known: dict[str, str] = {}
-    for raw in KNOWN_FAILURES.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        name, _, reason = line.partition(" :: ")
-        known[name.strip()] = reason.strip()
-    return known
 
 
-HARNESS = _load_harness()
-KNOWN = _known_failures()
+HARNESS = load_harness(CORPUS, "asl_conformance_harness")
+KNOWN = read_known(KNOWN_FAILURES)
 
 
 def _case_params() -> list[Any]:

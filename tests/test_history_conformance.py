@@ -14,15 +14,14 @@ matching, the test fails, so the list only shrinks.
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 import os
 from collections import Counter
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from _corpus import load_harness, read_known
 
 import asl
 import asl.testing
@@ -48,31 +47,12 @@ _CLOSERS = {
 _LOCALSTACK_ENDS = {"ParallelStateSucceeded", "ParallelStateAborted", "ParallelStateExited", "ParallelStateFailed"}
 
 
-def _load_harness() -> ModuleType | None:
-    path = CORPUS / "run.py"
-    if not path.is_file():
-        return None
-    spec = importlib.util.spec_from_file_location("asl_history_conformance_harness", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
-def _known_differences() -> dict[str, str]:
-    """``file name :: reason`` lines; ``#`` starts a comment."""
-    known: dict[str, str] = {}
-    for raw in KNOWN_DIFFERENCES.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        name, _, reason = line.partition(" :: ")
-        known[name.strip()] = reason.strip()
-    return known
 
 
-HARNESS = _load_harness()
-KNOWN = _known_differences()
+HARNESS = load_harness(CORPUS, "asl_history_conformance_harness")
+KNOWN = read_known(KNOWN_DIFFERENCES)
 
 
 # -- canonical forms ---------------------------------------------------------------------------
