@@ -7,12 +7,14 @@ from collections.abc import Mapping
 from typing import Any
 
 import anyio
+import attrs
 
 from .clock import Clock, RealClock
 from .errors import ExecutionFailed, MissingResolvers
 from .execution import SUCCEEDED, Execution
 from .executor import MAX_PAYLOAD_BYTES, execute
 from .executor._observe import TaskMocks
+from .limits import Limits
 from .parser import parse
 from .resolvers import Resolver, ResolverTable, unresolved
 from .states import StateMachine, TaskState
@@ -44,9 +46,12 @@ async def start_async(
     history: bool = True,
     mock_config: Any = None,
     test_case: str | None = None,
+    limits: Limits | None = None,
 ) -> Execution:
     """Run an execution to its end and return it, whatever its status."""
-    machine = parse(definition)
+    if limits is not None and max_payload_bytes != MAX_PAYLOAD_BYTES:  # the explicit argument wins
+        limits = attrs.evolve(limits, max_payload_bytes=max_payload_bytes)
+    machine = parse(definition, limits=limits)
     table = ResolverTable.build(resolvers)
     if strict:
         missing = unresolved(table, _task_resources(machine))
@@ -62,6 +67,7 @@ async def start_async(
         max_payload_bytes=max_payload_bytes,
         history=history,
         mocks=_mocks(mock_config, test_case, machine, context),
+        limits=limits,
     )
 
 
@@ -96,6 +102,7 @@ async def run_async(
     history: bool = True,
     mock_config: Any = None,
     test_case: str | None = None,
+    limits: Limits | None = None,
 ) -> Any:
     """Like :func:`run`, inside a running event loop (asyncio or trio through anyio)."""
     execution = await start_async(
@@ -111,6 +118,7 @@ async def run_async(
         history=history,
         mock_config=mock_config,
         test_case=test_case,
+        limits=limits,
     )
     return _outcome(execution)
 
@@ -129,6 +137,7 @@ def start(
     history: bool = True,
     mock_config: Any = None,
     test_case: str | None = None,
+    limits: Limits | None = None,
 ) -> Execution:
     """Run a state machine to its end and return the :class:`Execution`, whatever its status.
 
@@ -158,6 +167,7 @@ def start(
                 history=history,
                 mock_config=mock_config,
                 test_case=test_case,
+                limits=limits,
             )
         )
 
@@ -181,6 +191,7 @@ def run(
     history: bool = True,
     mock_config: Any = None,
     test_case: str | None = None,
+    limits: Limits | None = None,
 ) -> Any:
     """Run a state machine to its end and return its output.
 
@@ -196,7 +207,9 @@ def run(
 path to a Step Functions Local ``MockConfigFile.json`` or its parsed dict) and
 ``test_case`` answer Task states with that test case's mocked responses; unmocked
 Tasks fall through to ``resolvers``. With ``test_case`` alone, the file named by the
-``SFN_MOCK_CONFIG`` environment variable is read.
+``SFN_MOCK_CONFIG`` environment variable is read. ``limits`` (:class:`asl.limits.Limits`)
+bounds the definition and the execution: history events, transitions, wall time,
+JSONata cost, nesting; see ``docs/security.md``.
 
     Raises :class:`asl.DefinitionError` for an invalid definition and
     :class:`asl.ExecutionFailed` when the execution does not succeed.
@@ -214,5 +227,6 @@ Tasks fall through to ``resolvers``. With ``test_case`` alone, the file named by
         history=history,
         mock_config=mock_config,
         test_case=test_case,
+        limits=limits,
     )
     return _outcome(execution)
