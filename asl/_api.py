@@ -32,6 +32,63 @@ def _task_resources(machine: StateMachine) -> list[tuple[str, str]]:
     return [(s.name, s.resource) for s in machine if isinstance(s, TaskState)]
 
 
+@attrs.frozen
+class _Options:
+    """The options every entry point takes (see :func:`run`), and how an execution is started with them."""
+
+    resolvers: Mapping[str, Resolver] | None
+    clock: Clock | None
+    context: Mapping[str, Any] | None
+    seed: int | None
+    rng: random.Random | None
+    strict: bool
+    max_payload_bytes: int | None
+    history: bool
+    mock_config: Any
+    test_case: str | None
+    limits: Limits | None
+
+    async def start(self, definition: Any, input: Any) -> Execution:
+        """Parse, check the resolvers (when strict) and run one execution to its end."""
+        limits = self.limits
+        if limits is not None and self.max_payload_bytes != MAX_PAYLOAD_BYTES:  # the explicit argument wins
+            limits = attrs.evolve(limits, max_payload_bytes=self.max_payload_bytes)
+        machine = parse(definition, limits=limits)
+        table = ResolverTable.build(self.resolvers)
+        if self.strict:
+            missing = unresolved(table, _task_resources(machine))
+            if missing:
+                raise MissingResolvers(missing)
+        return await execute(
+            machine,
+            input,
+            resolvers=table,
+            clock=self.clock or RealClock(),
+            rng=_rng(self.seed, self.rng),
+            context=self.context,
+            max_payload_bytes=self.max_payload_bytes,
+            history=self.history,
+            mocks=_mocks(self.mock_config, self.test_case, machine, self.context),
+            limits=limits,
+        )
+
+    def start_blocking(self, definition: Any, input: Any) -> Execution:
+        """:meth:`start` in an event loop of its own (the clock's, so a VirtualClock skips every timer)."""
+        clock = self.clock or RealClock()
+        options = attrs.evolve(self, clock=clock)
+        done: list[Execution] = []
+
+        # main() returns nothing: asyncio's runner formats the main task's repr (result included)
+        # when it restores the SIGINT handler, and an Execution's repr holds its whole input/output
+        async def main() -> None:
+            done.append(await options.start(definition, input))
+
+        factory = clock.loop_factory()
+        backend_options = {"loop_factory": factory} if factory is not None else {}
+        anyio.run(main, backend="asyncio", backend_options=backend_options)
+        return done[0]
+
+
 async def start_async(
     definition: Any,
     input: Any = None,
@@ -49,26 +106,10 @@ async def start_async(
     limits: Limits | None = None,
 ) -> Execution:
     """Run an execution to its end and return it, whatever its status."""
-    if limits is not None and max_payload_bytes != MAX_PAYLOAD_BYTES:  # the explicit argument wins
-        limits = attrs.evolve(limits, max_payload_bytes=max_payload_bytes)
-    machine = parse(definition, limits=limits)
-    table = ResolverTable.build(resolvers)
-    if strict:
-        missing = unresolved(table, _task_resources(machine))
-        if missing:
-            raise MissingResolvers(missing)
-    return await execute(
-        machine,
-        input,
-        resolvers=table,
-        clock=clock or RealClock(),
-        rng=_rng(seed, rng),
-        context=context,
-        max_payload_bytes=max_payload_bytes,
-        history=history,
-        mocks=_mocks(mock_config, test_case, machine, context),
-        limits=limits,
+    options = _Options(
+        resolvers, clock, context, seed, rng, strict, max_payload_bytes, history, mock_config, test_case, limits
     )
+    return await options.start(definition, input)
 
 
 def _mocks(mock_config: Any, test_case: str | None, machine: StateMachine, context: Any) -> TaskMocks | None:
@@ -105,22 +146,10 @@ async def run_async(
     limits: Limits | None = None,
 ) -> Any:
     """Like :func:`run`, inside a running event loop (asyncio or trio through anyio)."""
-    execution = await start_async(
-        definition,
-        input,
-        resolvers=resolvers,
-        clock=clock,
-        context=context,
-        seed=seed,
-        rng=rng,
-        strict=strict,
-        max_payload_bytes=max_payload_bytes,
-        history=history,
-        mock_config=mock_config,
-        test_case=test_case,
-        limits=limits,
+    options = _Options(
+        resolvers, clock, context, seed, rng, strict, max_payload_bytes, history, mock_config, test_case, limits
     )
-    return _outcome(execution)
+    return _outcome(await options.start(definition, input))
 
 
 def start(
@@ -146,35 +175,10 @@ def start(
     its own event loop (the clock's, so a :class:`~asl.testing.VirtualClock` skips every
     timer); inside a running loop use :func:`start_async`.
     """
-    clock = clock or RealClock()
-
-    done: list[Execution] = []
-
-    # main() returns nothing: asyncio's runner formats the main task's repr (result included)
-    # when it restores the SIGINT handler, and an Execution's repr holds its whole input/output
-    async def main() -> None:
-        done.append(
-            await start_async(
-                definition,
-                input,
-                resolvers=resolvers,
-                clock=clock,
-                context=context,
-                seed=seed,
-                rng=rng,
-                strict=strict,
-                max_payload_bytes=max_payload_bytes,
-                history=history,
-                mock_config=mock_config,
-                test_case=test_case,
-                limits=limits,
-            )
-        )
-
-    factory = clock.loop_factory()
-    options = {"loop_factory": factory} if factory is not None else {}
-    anyio.run(main, backend="asyncio", backend_options=options)
-    return done[0]
+    options = _Options(
+        resolvers, clock, context, seed, rng, strict, max_payload_bytes, history, mock_config, test_case, limits
+    )
+    return options.start_blocking(definition, input)
 
 
 def run(
@@ -214,19 +218,7 @@ JSONata cost, nesting; see ``docs/security.md``.
     Raises :class:`asl.DefinitionError` for an invalid definition and
     :class:`asl.ExecutionFailed` when the execution does not succeed.
     """
-    execution = start(
-        definition,
-        input,
-        resolvers=resolvers,
-        clock=clock,
-        context=context,
-        seed=seed,
-        rng=rng,
-        strict=strict,
-        max_payload_bytes=max_payload_bytes,
-        history=history,
-        mock_config=mock_config,
-        test_case=test_case,
-        limits=limits,
+    options = _Options(
+        resolvers, clock, context, seed, rng, strict, max_payload_bytes, history, mock_config, test_case, limits
     )
-    return _outcome(execution)
+    return _outcome(options.start_blocking(definition, input))

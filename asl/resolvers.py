@@ -51,8 +51,10 @@ import base64
 import contextlib
 import email.utils
 import fnmatch
+import functools
 import inspect
 import json
+import random
 import re
 import traceback
 import uuid
@@ -64,6 +66,8 @@ from typing import Any, Final, Protocol
 
 import attrs
 
+from ._home import DEFAULT_ACCOUNT, DEFAULT_PARTITION, DEFAULT_REGION
+from ._json import copy_json
 from .errors import DATA_LIMIT_EXCEEDED, RUNTIME, StatesError
 
 __all__ = [
@@ -89,7 +93,7 @@ Resolver = Callable[..., Any]
 
 MAX_RESULT_BYTES: Final = 262_144
 """Step Functions' limit on a task result (256 KiB of UTF-8)."""
-DEFAULT_HOME: Final = ("aws", "us-east-1", "123456789012")
+DEFAULT_HOME: Final = (DEFAULT_PARTITION, DEFAULT_REGION, DEFAULT_ACCOUNT)
 """(partition, region, account) when the context object names no execution."""
 
 PLAIN: Final = "plain"
@@ -98,6 +102,7 @@ LAMBDA_INVOKE: Final = "lambda:invoke"
 LAMBDA_CALLBACK: Final = "lambda:invoke.waitForTaskToken"
 
 _THIS_FILE: Final = __file__
+_TRACE_BITS: Final = (1 << 96) - 1
 _LAMBDA_ARN = re.compile(
     r"arn:(?P<partition>[^:]+):lambda:(?P<region>[^:]+):(?P<account>[^:]+):function:"
     r"(?P<name>[^:]+)(?::(?P<qualifier>[^:]+))?"
@@ -121,14 +126,32 @@ class TaskCall:
     """The state's ``Resource`` as written."""
     attempt: int
     """0 for the first try, 1 for the first retry, ..."""
-    context: Mapping[str, Any]
-    """The context object (``$$``)."""
+    _context: Mapping[str, Any] = attrs.field(repr=False)
     task_token: str | None = None
     """The task token, for ``.waitForTaskToken`` resources."""
     credentials: Any = None
     """The state's ``Credentials`` field, evaluated."""
     heartbeat_seconds: float | None = None
     """The state's ``HeartbeatSeconds`` (evaluated), for callback and activity tasks."""
+    request_bits: int = attrs.field(factory=lambda: random.getrandbits(128), repr=False)
+    """128 random bits behind :attr:`request_id`; the executor draws them from the execution's
+    seeded random source, so request ids repeat with ``seed=``."""
+
+    @functools.cached_property
+    def context(self) -> Mapping[str, Any]:
+        """The context object (``$$``): the resolver's own copy, which it may change freely."""
+        copied: Mapping[str, Any] = copy_json(self._context)
+        return copied
+
+    @property
+    def request_id(self) -> str:
+        """The Lambda request id of this call (``x-amzn-RequestId``, an error's ``requestId``)."""
+        return str(uuid.UUID(int=self.request_bits, version=4))
+
+
+def live_context(call: TaskCall) -> Mapping[str, Any]:
+    """The executor's own context object of ``call``, for asl's readers that never change it."""
+    return call._context
 
 
 Submit = Callable[[TaskCall], Awaitable[Any]]
@@ -451,7 +474,8 @@ async def _call(binding: Binding, payload: Any, call: TaskCall, *, compact: bool
     except StatesError:
         raise
     except Exception as exc:
-        raise StatesError(type(exc).__name__, lambda_error_cause(exc, compact=compact)) from exc
+        cause = lambda_error_cause(exc, compact=compact, request_id=call.request_id)
+        raise StatesError(type(exc).__name__, cause) from exc
     return out
 
 
@@ -507,11 +531,11 @@ def lambda_error_cause(exc: BaseException, *, compact: bool = False, request_id:
     )
 
 
-def _marshal_error(detail: str, *, compact: bool) -> StatesError:
+def _marshal_error(detail: str, request_id: str, *, compact: bool) -> StatesError:
     body = {
         "errorMessage": f"Unable to marshal response: {detail}",
         "errorType": "Runtime.MarshalError",
-        "requestId": str(uuid.uuid4()),
+        "requestId": request_id,
         "stackTrace": [],
     }
     return StatesError("Runtime.MarshalError", _dumps(body, compact=compact))
@@ -545,7 +569,7 @@ def _marshal(result: Any, call: TaskCall, *, compact: bool) -> tuple[Any, int]:
     try:
         text = json.dumps(result, ensure_ascii=False, default=_lambda_default)
     except (TypeError, ValueError) as e:
-        raise _marshal_error(str(e), compact=compact) from e
+        raise _marshal_error(str(e), call.request_id, compact=compact) from e
     return json.loads(text), len(text.encode())
 
 
@@ -658,9 +682,9 @@ def invoke_envelope(
     request_id: str | None = None,
 ) -> dict[str, Any]:
     """The ``lambda:invoke`` task result around ``payload`` (``size``: the response body's bytes)."""
-    request_id = request_id or str(uuid.uuid4())
-    date, epoch = _http_date(call.context)
-    trace = f"root=1-{int(epoch):08x}-{uuid.uuid4().hex[:24]};sampled=0"
+    request_id = request_id or call.request_id
+    date, epoch = _http_date(call._context)
+    trace = f"root=1-{int(epoch):08x}-{call.request_bits & _TRACE_BITS:024x};sampled=0"
     log_result = _log_tail(request_id, version) if log_tail else None
     headers: dict[str, list[str]] = {}
     if log_result is not None:
@@ -714,7 +738,11 @@ def sdk_metadata(
 
 
 def missing_resolver_error(
-    state_name: str, resource: str, payload: Any, context: Mapping[str, Any] | None = None
+    state_name: str,
+    resource: str,
+    payload: Any,
+    context: Mapping[str, Any] | None = None,
+    request_id: str | None = None,
 ) -> StatesError:
     """The error a Task fails with when no resolver serves it.
 
@@ -732,7 +760,7 @@ def missing_resolver_error(
             return StatesError(
                 "Lambda.ResourceNotFoundException",
                 f"Function not found: {arn} (Service: AWSLambda; Status Code: 404; "
-                f"Error Code: ResourceNotFoundException; Request ID: {uuid.uuid4()}; Proxy: null)",
+                f"Error Code: ResourceNotFoundException; Request ID: {request_id or uuid.uuid4()}; Proxy: null)",
             )
         return StatesError(
             RUNTIME,

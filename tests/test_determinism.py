@@ -11,7 +11,6 @@ from __future__ import annotations
 import random
 from typing import Any
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -171,10 +170,6 @@ LAMBDA: dict[str, Any] = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="asl/resolvers.py draws Lambda request ids (invoke envelope, error causes) from uuid.uuid4, not the seed",
-)
 def test_lambda_request_ids_repeat_with_the_seed() -> None:
     """The lambda:invoke envelope and a Python error's cause repeat with the seed."""
 

@@ -57,7 +57,7 @@ def test_start_by_arn_and_by_definition() -> None:
         by_definition = await engine.run(PASS, 2)
         return [arn, by_arn, by_definition]
 
-    assert serve(main) == ["arn:aws:states:us-east-1:123456789012:stateMachine:Echo", 1, 2]
+    assert serve(main) == ["arn:aws:states:us-east-1:111111111111:stateMachine:Echo", 1, 2]
 
 
 def test_execution_arn_and_context_name_the_machine_and_execution() -> None:
@@ -83,7 +83,7 @@ def test_unknown_machine_name_is_state_machine_does_not_exist() -> None:
 
     async def main(engine: Engine) -> None:
         with pytest.raises(StateMachineDoesNotExist):
-            await engine.start("arn:aws:states:us-east-1:123456789012:stateMachine:Nope")
+            await engine.start("arn:aws:states:us-east-1:111111111111:stateMachine:Nope")
 
     serve(main)
 
@@ -189,8 +189,8 @@ def test_describe_reports_status_dates_input_and_output() -> None:
     running, done = serve(main, clock=clock, state_machines={"Wait": WAIT_A_DAY})
     assert running["status"] == "RUNNING" and "stopDate" not in running
     assert done == {
-        "executionArn": "arn:aws:states:us-east-1:123456789012:execution:Wait:d",
-        "stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Wait",
+        "executionArn": "arn:aws:states:us-east-1:111111111111:execution:Wait:d",
+        "stateMachineArn": "arn:aws:states:us-east-1:111111111111:stateMachine:Wait",
         "name": "d",
         "status": "SUCCEEDED",
         "startDate": START,
@@ -223,7 +223,7 @@ def test_list_filters_by_machine_and_status_newest_first() -> None:
 def test_describe_of_an_unknown_arn_is_execution_does_not_exist() -> None:
     """describe() of an ARN no execution has raises ExecutionDoesNotExist."""
     with pytest.raises(ExecutionDoesNotExist):
-        Engine().describe("arn:aws:states:us-east-1:123456789012:execution:M:nope")
+        Engine().describe("arn:aws:states:us-east-1:111111111111:execution:M:nope")
 
 
 # -- stopping ------------------------------------------------------------------------------------
@@ -339,7 +339,7 @@ def test_leaving_the_engine_block_aborts_what_still_runs() -> None:
             "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
             "Express state machine does not support '.waitForTaskToken' service integration",
         ),
-        ("arn:aws:states:us-east-1:123456789012:activity:work", "Express state machine does not support Activity ARN"),
+        ("arn:aws:states:us-east-1:111111111111:activity:work", "Express state machine does not support Activity ARN"),
     ],
 )
 def test_express_refuses_what_aws_refuses(resource: str, message: str) -> None:
@@ -383,7 +383,7 @@ def test_express_execution_arns_use_the_express_form() -> None:
         engine.register("Fast", PASS, type="EXPRESS")
         return (await engine.start("Fast", name="n")).arn
 
-    assert serve(main).startswith("arn:aws:states:us-east-1:123456789012:express:Fast:n:")
+    assert serve(main).startswith("arn:aws:states:us-east-1:111111111111:express:Fast:n:")
 
 
 # -- the blocking facade -------------------------------------------------------------------------

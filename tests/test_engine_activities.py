@@ -14,7 +14,7 @@ from asl.engine import ActivityDoesNotExist, Engine
 from asl.testing import VirtualClock
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
-ACTIVITY = "arn:aws:states:us-east-1:123456789012:activity:review"
+ACTIVITY = "arn:aws:states:us-east-1:111111111111:activity:review"
 
 
 def machine(**fields: Any) -> dict[str, Any]:
@@ -135,7 +135,7 @@ def test_polling_something_that_is_not_an_activity_arn_is_refused() -> None:
 
     async def main(engine: Engine) -> None:
         with pytest.raises(ActivityDoesNotExist):
-            await engine.get_activity_task("arn:aws:states:us-east-1:123456789012:stateMachine:x")
+            await engine.get_activity_task("arn:aws:states:us-east-1:111111111111:stateMachine:x")
 
     serve(main)
 

@@ -14,7 +14,7 @@ from asl.testing import VirtualClock
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
 START_MS = int(START.timestamp() * 1000)
-ACCOUNT = "arn:aws:states:us-east-1:123456789012"
+ACCOUNT = "arn:aws:states:us-east-1:111111111111"
 CHILD_ARN = f"{ACCOUNT}:stateMachine:Child"
 CHILD = {"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {"Arg1": "argument1"}, "End": True}}}
 FAILING = {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "SomeFailure", "Cause": "It failed."}}}

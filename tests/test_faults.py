@@ -383,7 +383,6 @@ def test_mock_config_dict_is_not_changed() -> None:
     assert (config, second) == (saved, {"items": [1, 2]})
 
 
-@pytest.mark.xfail(strict=True, reason="TaskCall.context is the executor's live context object, not a copy")
 def test_resolver_changing_call_context_changes_nothing() -> None:
     """A resolver that changes TaskCall.context does not change $$ for later states."""
 

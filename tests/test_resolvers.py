@@ -715,11 +715,11 @@ def test_missing_invoke_function_uses_execution_home() -> None:
 
 
 def test_missing_invoke_function_without_context_uses_defaults() -> None:
-    """Without a context the ARN is built in us-east-1 and account 123456789012."""
+    """Without a context the ARN is built in us-east-1 and account 111111111111."""
     cause = missing_resolver_error("S", INVOKE, {"FunctionName": "nope"}).cause
     assert cause is not None
     assert cause.startswith(
-        "Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope:$LATEST ("
+        "Function not found: arn:aws:lambda:us-east-1:111111111111:function:nope:$LATEST ("
     )
 
 
@@ -760,3 +760,46 @@ def test_unresolved_lists_tasks_without_resolver() -> None:
 def test_unresolved_dynamic_function_name_with_resolvers_is_not_reported() -> None:
     """A lambda:invoke task whose FunctionName is known only at run time is not reported."""
     assert unresolved(ResolverTable.build({"greet": ident}), [("S", INVOKE, None)]) == []
+
+
+# ---- TaskCall ----------------------------------------------------------------------------------
+
+
+def test_task_call_context_is_a_copy_of_the_one_given() -> None:
+    """TaskCall.context equals the context given but is not the same object, nested dicts included."""
+    given = {"Execution": {"Input": {"x": 1}}, "State": {"Name": "S"}}
+    call = TaskCall(state_name="S", resource="r", attempt=0, context=given)
+    assert call.context == given
+    assert call.context["Execution"] is not given["Execution"]
+
+
+def test_task_call_context_keeps_the_resolvers_own_changes() -> None:
+    """A resolver that changes TaskCall.context reads its change back; the given context is untouched."""
+    given = {"Execution": {"Input": {"x": 1}}}
+    call = TaskCall(state_name="S", resource="r", attempt=0, context=given)
+    call.context["Execution"]["Input"]["x"] = 2  # type: ignore[index]
+    assert (call.context["Execution"]["Input"]["x"], given["Execution"]["Input"]["x"]) == (2, 1)
+
+
+def test_task_call_request_id_is_a_uuid4_of_its_bits() -> None:
+    """TaskCall.request_id is the version-4 UUID text made from request_bits."""
+    call = TaskCall(state_name="S", resource="r", attempt=0, context={}, request_bits=0)
+    assert call.request_id == "00000000-0000-4000-8000-000000000000"
+
+
+def test_task_call_request_id_is_stable_for_one_call() -> None:
+    """Reading request_id twice gives the same id, and two calls get different ids."""
+    first = TaskCall(state_name="S", resource="r", attempt=0, context={})
+    second = TaskCall(state_name="S", resource="r", attempt=0, context={})
+    assert first.request_id == first.request_id
+    assert first.request_id != second.request_id
+
+
+def test_invoke_envelope_request_id_is_the_calls() -> None:
+    """The lambda:invoke envelope carries the call's request id in the body and the headers."""
+    call = call_of(INVOKE, request_bits=5)
+    binding = ResolverTable.build({"greet": ident}).find("S", INVOKE, {"FunctionName": "greet", "Payload": {}})
+    assert binding is not None
+    out = anyio.run(invoke, binding, {"FunctionName": "greet", "Payload": {}}, call)
+    assert out["SdkResponseMetadata"]["RequestId"] == "00000000-0000-4000-8000-000000000005"
+    assert out["SdkHttpMetadata"]["HttpHeaders"]["x-amzn-RequestId"] == "00000000-0000-4000-8000-000000000005"

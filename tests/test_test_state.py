@@ -234,3 +234,42 @@ def test_pytest_does_not_collect_test_state() -> None:
     """Importing test_state or TestStateResult into a test module does not make pytest collect them."""
     assert asl.test_state.__test__ is False  # type: ignore[attr-defined]
     assert asl.TestStateResult.__test__ is False
+
+
+SHOW_CONTEXT = {
+    "Type": "Pass",
+    "Parameters": {"role.$": "$$.Execution.RoleArn", "state.$": "$$.State.Name"},
+    "End": True,
+}
+
+
+def test_role_arn_is_the_context_role() -> None:
+    """role_arn= is what $$.Execution.RoleArn reads, as AWS's roleArn."""
+    role = "arn:aws:iam::222222222222:role/Tester"
+    assert asl.test_state(SHOW_CONTEXT, {}, role_arn=role).output["role"] == role
+
+
+def test_without_role_arn_a_pass_state_sees_a_null_role() -> None:
+    """A state that runs no Task reads a null $$.Execution.RoleArn when no role is given."""
+    assert asl.test_state(SHOW_CONTEXT, {}).output["role"] is None
+
+
+def test_without_role_arn_a_task_runs_under_a_placeholder_role() -> None:
+    """A Task tested with no role sees the placeholder role in the default account (AWS demands one)."""
+    task = _task(Parameters={"role.$": "$$.Execution.RoleArn"})
+    result = asl.test_state(task, {}, mock={"result": "{}"}, inspection_level="DEBUG")
+    assert result.inspection_data["afterParameters"] == {
+        "role": "arn:aws:iam::111111111111:role/StepFunctions-TestStateMachine-role"
+    }
+
+
+def test_a_role_arn_that_is_not_an_iam_role_is_rejected() -> None:
+    """role_arn must be an IAM role ARN, else the request is rejected."""
+    with pytest.raises(asl.InvalidTestStateRequest):
+        asl.test_state(SHOW_CONTEXT, {}, role_arn="arn:aws:s3:::bucket")
+
+
+def test_a_state_picked_from_a_machine_is_named_state_name_in_the_context() -> None:
+    """$$.State.Name is "StateName" even for a state picked by name out of a whole machine (as AWS)."""
+    machine = {"StartAt": "First", "States": {"First": {"Type": "Pass", "Next": "Show"}, "Show": SHOW_CONTEXT}}
+    assert asl.test_state(machine, {}, state_name="Show").output["state"] == "StateName"

@@ -27,6 +27,7 @@ async def test_state_async(
     context: Mapping[str, Any] | str | None = None,
     state_configuration: Mapping[str, Any] | str | None = None,
     inspection_level: str = "INFO",
+    role_arn: str | None = None,
     resolvers: Mapping[str, Resolver] | None = None,
     clock: Clock | None = None,
     seed: int | None = None,
@@ -42,6 +43,7 @@ async def test_state_async(
         state_configuration=state_configuration,
         inspection_level=inspection_level,
         has_resolvers=bool(resolvers),
+        role_arn=role_arn,
     )
     table = ResolverTable.build(resolvers)
     if request.mock is None and request.state.type == "Task" and table.find(
@@ -67,6 +69,7 @@ def test_state(
     context: Mapping[str, Any] | str | None = None,
     state_configuration: Mapping[str, Any] | str | None = None,
     inspection_level: str = "INFO",
+    role_arn: str | None = None,
     resolvers: Mapping[str, Resolver] | None = None,
     clock: Clock | None = None,
     seed: int | None = None,
@@ -80,7 +83,9 @@ def test_state(
     mock is served by ``resolvers``. ``variables`` are the variables in scope,
     ``context`` replaces the context object (``$$``), and ``state_configuration`` takes
     AWS's ``retrierRetryCount``, ``errorCausedByState``, ``mapIterationFailureCount`` and
-    ``mapItemReaderData``. At ``inspection_level`` ``"DEBUG"`` or ``"TRACE"`` the result
+    ``mapItemReaderData``. ``role_arn`` is AWS's ``roleArn``, seen as ``$$.Execution.RoleArn``
+    (when omitted: null, or a placeholder role for a state that runs a Task, where AWS demands
+    one). At ``inspection_level`` ``"DEBUG"`` or ``"TRACE"`` the result
     carries ``inspection_data``.
 
     Returns a :class:`TestStateResult`: ``status`` is ``SUCCEEDED``, ``FAILED``,
@@ -102,6 +107,7 @@ def test_state(
             context=context,
             state_configuration=state_configuration,
             inspection_level=inspection_level,
+            role_arn=role_arn,
             resolvers=resolvers,
             clock=clock,
             seed=seed,

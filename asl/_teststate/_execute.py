@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
+from .._home import DEFAULT_ACCOUNT, states_prefix
 from .._time import format_timestamp
 from ..errors import EXCEED_TOLERATED_FAILURE_THRESHOLD, RUNTIME, StatesError
 from ..execution import Execution
@@ -22,13 +23,14 @@ from ..executor._concurrent import _map_items, _max_concurrency, _tolerance, _to
 from ..executor._distributed import iteration_inputs, read_items
 from ..executor._frame import Frame, Run
 from ..executor._limits import MAX_PAYLOAD_BYTES, PayloadMeter
-from ..executor._run import _HANDLERS, DEFAULT_ACCOUNT, DEFAULT_REGION
+from ..executor._run import _HANDLERS
 from ..executor._states import apply_result_path, input_path, jsonata_output, output_path, stage_assign
 from ..executor._step import Step, compact_json
 from ..executor._task import _caught, call_resolver, copy_json
 from ..paths import PathNotFound
 from ..retry import backoff_delay, matches
-from ..states import JSONATA, MapState, ParallelState, PassState, TaskState
+from ..states import JSONATA, MapState, ParallelState, PassState, State, TaskState
+from ._request import SINGLE_STATE_NAME
 
 if TYPE_CHECKING:
     import random
@@ -44,6 +46,8 @@ FAILED = "FAILED"
 RETRIABLE = "RETRIABLE"
 CAUGHT_ERROR = "CAUGHT_ERROR"
 _TEST_STATE_MACHINE = "TestStateMachine"
+DEFAULT_ROLE_ARN = f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/StepFunctions-{_TEST_STATE_MACHINE}-role"
+"""The role a Task's TestState runs under when the request names none (AWS requires one there)."""
 
 
 @attrs.frozen
@@ -98,16 +102,26 @@ class _MockedTask:
         return copy_json(self.mock.result)
 
 
-def _default_context(data: Any, now: float, rng: random.Random) -> dict[str, Any]:
+def _runs_a_task(state: State) -> bool:
+    """Whether the state is a Task or holds one in a branch or processor (AWS asks a role of those)."""
+    if isinstance(state, TaskState):
+        return True
+    branches = state.branches if isinstance(state, ParallelState) else ()
+    if isinstance(state, MapState):
+        branches = (state.processor,)
+    return any(_runs_a_task(inner) for branch in branches for inner in branch.states.values())
+
+
+def _default_context(data: Any, now: float, rng: random.Random, role_arn: str | None) -> dict[str, Any]:
     """The context object of a TestState call that gives none (an Express execution's)."""
     name = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-    prefix = f"arn:aws:states:{DEFAULT_REGION}:{DEFAULT_ACCOUNT}"
+    prefix = states_prefix()
     return {
         "Execution": {
             "Id": f"{prefix}:express:{_TEST_STATE_MACHINE}:{name}",
             "Input": data,
             "Name": name,
-            "RoleArn": f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/StepFunctions-{_TEST_STATE_MACHINE}-role",
+            "RoleArn": role_arn,
             "StartTime": format_timestamp(now),
         },
         "StateMachine": {"Id": f"{prefix}:stateMachine:{_TEST_STATE_MACHINE}", "Name": _TEST_STATE_MACHINE},
@@ -123,6 +137,9 @@ def _step(request: Request, run: Run, frame: Frame, data: Any) -> Step:
             context["Task"] = token
     else:
         context = step.context
+        # AWS runs the state alone, under the name it gives a lone state, even when the request
+        # picks it out of a whole machine by stateName.
+        context["State"]["Name"] = SINGLE_STATE_NAME
         if "RetryCount" in context["State"]:
             context["State"]["RetryCount"] = request.retrier_retry_count
     step.context = context
@@ -132,11 +149,19 @@ def _step(request: Request, run: Run, frame: Frame, data: Any) -> Step:
     return step
 
 
+def _role_arn(request: Request) -> str | None:
+    """``$$.Execution.RoleArn``: the request's role; when it names none, the placeholder role AWS
+    would have demanded for a state that runs a Task, and null for any other state (as AWS)."""
+    if request.role_arn is not None or not _runs_a_task(request.state):
+        return request.role_arn
+    return DEFAULT_ROLE_ARN
+
+
 async def run_request(request: Request, resolvers: ResolverTable, clock: Clock, rng: random.Random) -> TestStateResult:
     """Run the request's state once and report what AWS's TestState would."""
     now = clock.now()
     data = copy_json(request.input)
-    base = _default_context(data, now, rng)
+    base = _default_context(data, now, rng, _role_arn(request))
     execution = Execution(name=base["Execution"]["Name"], arn=base["Execution"]["Id"], input=data, start_time=now)
     state = request.state
     mocks = _MockedTask(request.mock, state.name) if request.mock is not None and isinstance(state, TaskState) else None

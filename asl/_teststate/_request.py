@@ -8,6 +8,7 @@ message.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -73,6 +74,7 @@ class Request:
     map_iteration_failure_count: int
     map_item_reader_data: Any
     inspection_level: str
+    role_arn: str | None = None
 
 
 def _json_argument(value: Any, what: str) -> Any:
@@ -231,6 +233,18 @@ def _check_mock_fits(state: State, mock: Mock | None) -> None:
             raise InvalidTestStateRequest("Mocked result must be an array.")
 
 
+_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
+
+
+def _role_arn(value: Any) -> str | None:
+    """The request's ``roleArn``: an IAM role ARN, or None."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _ROLE_ARN.fullmatch(value):
+        raise InvalidTestStateRequest(f"Invalid Arn: roleArn must be an IAM role ARN, got {value!r}")
+    return value
+
+
 def build_request(
     definition: Any,
     input: Any,
@@ -242,6 +256,7 @@ def build_request(
     state_configuration: Any,
     inspection_level: str,
     has_resolvers: bool,
+    role_arn: str | None = None,
 ) -> Request:
     """Check every part of a TestState request; raise as AWS would reject it."""
     if inspection_level not in INSPECTION_LEVELS:
@@ -293,4 +308,5 @@ def build_request(
         map_iteration_failure_count=_non_negative(config.get("mapIterationFailureCount"), "mapIterationFailureCount"),
         map_item_reader_data=reader_data,
         inspection_level=inspection_level,
+        role_arn=_role_arn(role_arn),
     )

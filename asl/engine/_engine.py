@@ -30,6 +30,7 @@ import anyio.from_thread
 import anyio.lowlevel
 import attrs
 
+from .._home import DEFAULT_ACCOUNT, DEFAULT_REGION
 from ..clock import Clock, RealClock
 from ..errors import RUNTIME, DefinitionError
 from ..execution import ABORTED, FAILED, RUNNING
@@ -99,8 +100,8 @@ class Engine:
         clock: Clock | None = None,
         seed: int | None = None,
         rng: random.Random | None = None,
-        region: str = "us-east-1",
-        account: str = "123456789012",
+        region: str = DEFAULT_REGION,
+        account: str = DEFAULT_ACCOUNT,
         max_payload_bytes: int | None = MAX_PAYLOAD_BYTES,
         history: bool = True,
     ) -> None:

@@ -55,6 +55,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
+from .._home import DEFAULT_STATE_MACHINE_ARN
 from .._time import format_timestamp
 from ..errors import ITEM_READER_FAILED, RESULT_WRITER_FAILED, StatesError
 from ..jsonata import Expression, compile_expression, is_expression
@@ -534,7 +535,7 @@ def _map_run(step: Step, state: MapState) -> tuple[str, str]:
 def _machine_arn(step: Step) -> str:
     machine = step.context.get("StateMachine") or {}
     ident = machine.get("Id") if isinstance(machine, Mapping) else None
-    return ident if isinstance(ident, str) else "arn:aws:states:us-east-1:123456789012:stateMachine:StateMachine"
+    return ident if isinstance(ident, str) else DEFAULT_STATE_MACHINE_ARN
 
 
 def _uuid(step: Step) -> str:

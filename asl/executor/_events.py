@@ -13,6 +13,7 @@ import functools
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from .._home import states_prefix
 from ..errors import RUNTIME, TIMEOUT
 from ._frame import Frame
 
@@ -79,7 +80,7 @@ class DetachedFrame(Frame):
 def map_run_arn(frame: Frame, state: MapState) -> str:
     """The ARN of a distributed Map's Map Run: ``...:mapRun:<state machine>/<label>:<id>``."""
     parts = frame.run.execution.arn.split(":")
-    prefix = ":".join(parts[:5]) if len(parts) >= 5 else "arn:aws:states:us-east-1:123456789012"
+    prefix = ":".join(parts[:5]) if len(parts) >= 5 else states_prefix()
     machine = parts[6] if len(parts) > 6 else "StateMachine"
     run_id = uuid.UUID(int=frame.run.rng.getrandbits(128), version=4)
     return f"{prefix}:mapRun:{machine}/{state.label or state.name}:{run_id}"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
+from .._home import DEFAULT_ACCOUNT, DEFAULT_REGION
 from .._time import format_timestamp
 from ..errors import DATA_LIMIT_EXCEEDED, RUNTIME, TIMEOUT, StatesError
 from ..execution import FAILED, SUCCEEDED, TIMED_OUT, Execution
@@ -32,8 +33,6 @@ if TYPE_CHECKING:
 
 __all__ = ["build_context", "execute", "run_branch"]
 
-DEFAULT_REGION = "us-east-1"
-DEFAULT_ACCOUNT = "123456789012"
 
 
 def _handlers() -> dict[str, Handler]:

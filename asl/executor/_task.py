@@ -8,12 +8,14 @@ Next state; otherwise the state fails. ``States.Runtime`` is never retried or ca
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
 from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
 import anyio
 
+from .._json import copy_json
 from ..errors import DATA_LIMIT_EXCEEDED, QUERY_EVALUATION_ERROR, RUNTIME, TIMEOUT, StatesError
 from ..limits import resolver_result
 from ..paths import PathNotFound
@@ -31,21 +33,6 @@ if TYPE_CHECKING:
 __all__ = ["copy_json", "task_state", "with_retry_catch"]
 
 Outcome = tuple[Any, str | None]
-
-
-_SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
-
-
-def copy_json(value: Any) -> Any:
-    """A deep copy of JSON data (dicts, lists and scalars), much faster than ``copy.deepcopy``.
-
-    Scalars are shared (immutable); only containers recurse.
-    """
-    if isinstance(value, dict):
-        return {k: v if type(v) in _SCALAR_TYPES else copy_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [v if type(v) in _SCALAR_TYPES else copy_json(v) for v in value]
-    return value
 
 
 async def with_retry_catch(step: Step, raw: Any, attempt: Callable[[], Awaitable[Outcome]]) -> Outcome:
@@ -211,9 +198,11 @@ async def call_resolver(
         mocked = _mocked(step, state, payload, kind)
         if mocked is not NOT_MOCKED:
             return mocked
+    request_bits = run.rng.getrandbits(128)
     binding = run.find_binding(state.name, resource, payload)
     if binding is None:
-        err = missing_resolver_error(state.name, resource, payload, step.context)
+        request_id = str(uuid.UUID(int=request_bits, version=4))
+        err = missing_resolver_error(state.name, resource, payload, step.context, request_id)
         kind.started()  # AWS starts the call and the service fails it
         kind.failed(err)
         raise err
@@ -226,6 +215,7 @@ async def call_resolver(
         task_token=step.context.get("Task", {}).get("Token"),
         credentials=credentials,
         heartbeat_seconds=heartbeat,
+        request_bits=request_bits,
     )
     try:
         with anyio.fail_after(timeout) if timeout else nullcontext():

@@ -17,7 +17,7 @@ from asl.engine import Engine
 HERE = Path(__file__).parent
 PARENT = HERE / "parent.asl.json"
 CHILD = HERE / "child.asl.json"
-CHILD_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:ShipOrder"
+CHILD_ARN = "arn:aws:states:us-east-1:111111111111:stateMachine:ShipOrder"
 
 
 class NoCourier(Exception):
