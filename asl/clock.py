@@ -98,6 +98,10 @@ def _epoch_seconds(start: float | datetime | None) -> float:
     return value
 
 
+#: Sleeps that jump the virtual clock at once between two checks for a pending cancellation.
+_CANCEL_CHECK_EVERY = 16
+
+
 class VirtualClock:
     """A clock that only moves when something sleeps (or :meth:`advance` is called).
 
@@ -110,13 +114,14 @@ class VirtualClock:
     backoff schedule such as ``[1, 2, 4]``.
     """
 
-    __slots__ = ("_autojump_threshold", "_elapsed", "_real_time_holds", "_start", "sleeps")
+    __slots__ = ("_autojump_threshold", "_elapsed", "_jumps", "_real_time_holds", "_start", "sleeps")
 
     def __init__(self, start: float | datetime | None = None, *, autojump_threshold: float = 0.0) -> None:
         if not (math.isfinite(autojump_threshold) and autojump_threshold >= 0):
             raise ValueError(f"autojump_threshold must be a finite number >= 0, got {autojump_threshold!r}")
         self._start = _epoch_seconds(start)
         self._elapsed = 0.0
+        self._jumps = 0
         self._autojump_threshold = float(autojump_threshold)
         self._real_time_holds = 0
         self.sleeps: list[float] = []
@@ -143,14 +148,21 @@ class VirtualClock:
         advances by ``seconds`` and yields once.
         """
         self.sleeps.append(seconds)
-        if self._runs_current_loop():
-            if seconds > 0 and self._may_jump_now():
+        loop = self._own_loop()
+        if loop is not None:
+            # (perf) the autojump test inlined: a retried task sleeps once per attempt
+            if seconds > 0 and not self._real_time_holds and not self._autojump_threshold and loop.is_idle():
                 # Nothing else could run before this timer fires (no ready callback, no other
                 # timer, no deadline), so the loop would jump straight to it: do it here and
-                # skip two turns of the loop. A pending cancellation is still delivered.
+                # skip two turns of the loop. A pending cancellation is still delivered, at the
+                # latest on the _CANCEL_CHECK_EVERY-th such sleep (a retried task sleeps once per
+                # attempt, and the check costs more than the rest of the sleep): only this task's
+                # own code can have cancelled a scope since it last ran, as nothing else ran.
                 target = self._elapsed + seconds
                 self._jump_to_timer(max(0.0, target - self._elapsed))
-                await anyio.lowlevel.checkpoint_if_cancelled()
+                self._jumps += 1
+                if self._jumps % _CANCEL_CHECK_EVERY == 0:
+                    await anyio.lowlevel.checkpoint_if_cancelled()
                 return
             await anyio.sleep(seconds)
             return
@@ -198,20 +210,13 @@ class VirtualClock:
         if self._elapsed + _TIMER_SLACK <= self._elapsed:
             self._elapsed = math.nextafter(self._elapsed, math.inf)
 
-    def _may_jump_now(self) -> bool:
-        """Whether the running virtual loop has nothing to do but wait (autojump at once)."""
-        if self._real_time_holds or self._autojump_threshold:
-            return False
-        loop = asyncio.get_running_loop()
-        return isinstance(loop, _VirtualEventLoop) and loop.is_idle()
-
-    def _runs_current_loop(self) -> bool:
-        """Whether the running asyncio loop (if any) is one built by this clock."""
+    def _own_loop(self) -> _VirtualEventLoop | None:
+        """The running asyncio loop if it is one built by this clock, else None."""
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # no asyncio loop at all (trio, or a plain thread)
-            return False
-        return isinstance(loop, _VirtualEventLoop) and loop.virtual_clock is self
+            return None
+        return loop if isinstance(loop, _VirtualEventLoop) and loop.virtual_clock is self else None
 
 
 def real_time_section(clock: Clock) -> contextlib.AbstractContextManager[None]:

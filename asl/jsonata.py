@@ -23,6 +23,15 @@ What AWS does that plain JSONata does not, and how it is done here:
   :attr:`Limits.max_depth` or runs longer than :attr:`Limits.timeout_s` fails with ``D1011`` /
   ``D1012``; a Python ``RecursionError`` is caught the same way. The bounds are the
   execution's (:func:`use_limits`, set from ``asl.limits.Limits``), else :func:`set_limits`'s.
+* Regular expressions (``/.../`` literals, used by ``$match``, ``$replace``, ``$split`` and
+  ``$contains``) are compiled by the ``regex`` package instead of ``re``: its matching can be
+  interrupted, so a catastrophic pattern fails with ``D1012`` when the evaluation's time is up.
+* Memory is bounded too: no step may build a string, array or object larger than
+  :attr:`Limits.max_chars` characters of JSON. Steps that could build one in a single call are
+  checked before they do (``$pad``, ``$join``, ``$replace``, ``$string`` and ``&`` on a value
+  sharing one part many times, regular-expression matches); every step's result is checked
+  after it. jsonata-python's ``Functions._string`` is wrapped for this; the wrapper only acts
+  inside an evaluation made here.
 
 Results are plain JSON data. They may share unchanged parts with the bound data and with the
 literals of a compiled value: treat them as read-only, as the rest of ``asl`` does.
@@ -45,8 +54,10 @@ from typing import Any, Final
 
 import attrs
 import jsonata as _jsonata
+import regex as _regex
 
 from .errors import QUERY_EVALUATION_ERROR, StatesError
+from .limits import MAX_VALUE_CHARS, json_chars_exceed, value_too_large_cause
 
 __all__ = [
     "CompiledValue",
@@ -103,6 +114,8 @@ class Limits:
     """Wall-clock budget of one evaluation (``D1012`` when exceeded)."""
     max_depth: int = 1500
     """Deepest nesting of evaluation steps (``D1011`` when exceeded)."""
+    max_chars: int = MAX_VALUE_CHARS
+    """Largest string, array or object one evaluation may build, as JSON characters."""
 
 
 _limits = Limits()
@@ -372,6 +385,7 @@ class _Run:
     deadline: float
     max_depth: int
     timeout_ms: int
+    max_chars: int = MAX_VALUE_CHARS
     depth: int = 0
     steps: int = 0
 
@@ -383,11 +397,168 @@ class _Run:
         if not self.steps & 0xFF and time.monotonic() > self.deadline:
             raise _JException("D1012", -1, self.timeout_ms)
 
-    def leave(self, _expr: Any, _input: Any, _env: Any, _result: Any) -> None:
+    def leave(self, _expr: Any, _input: Any, _env: Any, result: Any) -> None:
         self.depth -= 1
+        kind = result.__class__
+        if kind is str:
+            if len(result) > self.max_chars:
+                raise _too_large(self.max_chars)
+        elif kind is dict:
+            if 5 * len(result) + 1 > self.max_chars:  # '{"":0,...}': at least 5 characters a member
+                raise _too_large(self.max_chars)
+        elif isinstance(result, list) and 2 * len(result) + 1 > self.max_chars:  # '[0,...]': 2 an item
+            # a range ([1..n]) is lazy, but almost any use of it makes the list: refused here too
+            raise _too_large(self.max_chars)
+
+    def time_left(self) -> float:
+        """Seconds left of the evaluation's time; ``D1012`` when none is."""
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise _JException("D1012", -1, self.timeout_ms)
+        return left
 
 
 _RUN: Final[contextvars.ContextVar[_Run]] = contextvars.ContextVar("asl_jsonata_run")
+
+
+def _too_large(limit: int) -> Exception:
+    """The error for a value over ``max_chars`` (a JSONata exception, so that jsonata-python passes
+    it through unchanged; its code is the message, as jsonata-python's own message-only errors)."""
+    error: Exception = _JException(value_too_large_cause(limit), -1)
+    return error
+
+
+def _max_chars() -> int:
+    run = _RUN.get(None)
+    return run.max_chars if run is not None else current_limits().max_chars
+
+
+def _check_chars(value: Any, *, indent: int | None = None) -> None:
+    """Refuse, before it is written, a JSON text of ``value`` longer than the evaluation allows."""
+    limit = _max_chars()
+    if json_chars_exceed(value, limit, indent=indent):
+        raise _too_large(limit)
+
+
+# --------------------------------------------------------------------------- bounded regular expressions
+
+
+def _time_left() -> float | None:
+    run = _RUN.get(None)
+    return run.time_left() if run is not None else None
+
+
+def _timed_out() -> Exception:
+    run = _RUN.get(None)
+    error: Exception = _JException("D1012", -1, run.timeout_ms if run is not None else 0)
+    return error
+
+
+class _Pattern:
+    """A JSONata regular expression, matched by the ``regex`` package within the evaluation's time.
+
+    It offers what jsonata-python calls on a compiled pattern (``search``, ``finditer``, ``sub``,
+    ``split``). A match past the time left fails with ``D1012``; too many matches, or a
+    replacement that would build too long a string, fail as too large before they are built.
+    """
+
+    __slots__ = ("_compiled", "_flags", "_source", "_stdlib")
+
+    def __init__(self, source: str, flags: int) -> None:
+        self._source = source
+        self._flags = flags
+        self._compiled = _regex.compile(source, flags | _regex.VERSION0)
+        self._stdlib: re.Pattern[str] | None = None
+
+    def search(self, string: str) -> Any:
+        try:
+            return self._compiled.search(string, timeout=_time_left())
+        except TimeoutError:
+            raise _timed_out() from None
+
+    def finditer(self, string: str) -> Iterator[Any]:
+        return _bounded_matches(self._compiled.finditer(string, timeout=_time_left()))
+
+    def split(self, string: str, maxsplit: int = 0) -> list[str]:
+        try:
+            pieces: list[str] = self._compiled.split(string, maxsplit, timeout=_time_left())
+        except TimeoutError:
+            raise _timed_out() from None
+        limit = _max_chars()
+        if 2 * len(pieces) + 1 > limit:
+            raise _too_large(limit)
+        return pieces
+
+    def sub(self, repl: Any, string: str, count: int = 0) -> str:
+        limit = _max_chars()
+        constant = isinstance(repl, str) and "\\" not in repl  # no group reference: one text for all
+        if constant and len(string) + (len(string) + 1) * len(repl) <= limit:
+            replacement: Any = repl  # even a match at every position stays in bounds: one C call
+        else:
+            if isinstance(repl, str) and not constant:
+                self._check_template(repl)
+            replacement = _bounded_replacer(repl, len(string), limit)
+        try:
+            result: str = self._compiled.sub(replacement, string, count, timeout=_time_left())
+        except TimeoutError:
+            raise _timed_out() from None
+        return result
+
+    def _check_template(self, template: str) -> None:
+        """Raise ``re``'s error for a bad group reference: jsonata-python reads its wording
+        (``invalid group reference N at position P``) to drop groups that do not exist."""
+        if self._stdlib is None:
+            try:
+                self._stdlib = re.compile(self._source, self._flags)
+            except re.error:  # syntax only ``regex`` knows: its own error is all there is
+                return
+        self._stdlib.sub(template, "")
+
+
+def _bounded_replacer(repl: Any, length: int, limit: int) -> Callable[[Any], Any]:
+    """A ``sub`` callback giving what ``repl`` (a template or a function) gives for a match,
+    failing as too large once the result (``length`` characters at first) would pass ``limit``."""
+    size = length
+
+    def replace(match: Any) -> Any:
+        nonlocal size
+        text = repl(match) if callable(repl) else match.expand(repl)
+        if isinstance(text, str):
+            size += len(text) - (match.end() - match.start())
+            if size > limit:
+                raise _too_large(limit)
+        return text
+
+    return replace
+
+
+#: ``{"match":"","index":0,"groups":[]}``: the shortest match object ``$match`` returns, as JSON.
+_MATCH_CHARS: Final = 36
+
+
+def _bounded_matches(matches: Iterator[Any]) -> Iterator[Any]:
+    """The matches, failing with ``D1012`` when the time is up or as too large past the bound
+    (``$match`` makes an object of at least :data:`_MATCH_CHARS` characters a match)."""
+    most = _max_chars() // _MATCH_CHARS
+    count = 0
+    try:
+        for match in matches:
+            count += 1
+            if count > most:
+                raise _too_large(_max_chars())
+            yield match
+    except TimeoutError:
+        raise _timed_out() from None
+
+
+def _regex_engine(source: str, flags: Any) -> _Pattern:
+    """jsonata-python's regex-engine hook: ``/source/flags`` literals compile to a :class:`_Pattern`."""
+    options = 0
+    if flags.case_insensitive:
+        options |= re.IGNORECASE
+    if flags.multiline:
+        options |= re.MULTILINE
+    return _Pattern(source, options)
 
 
 def _rng() -> random.Random | None:
@@ -428,6 +599,9 @@ def _range(start: Any, end: Any, step: Any) -> Any:
     count = math.floor((end - start) / step) + 1
     if count > _MAX_RANGE:
         raise _JException("D2014", -1, count)
+    bound = _max_chars()
+    if 2 * count + 1 > bound:
+        raise _too_large(bound)
     integral = all(_is_integer(v) for v in (start, end, step))
     values = (start + i * step for i in range(max(count, 0)))
     result = _jsonata.Utils.create_sequence_from_iter(int(v) if integral else v for v in values)
@@ -549,10 +723,78 @@ _FUNCTIONS: Final[dict[str, tuple[Callable[..., Any], str]]] = {
 }
 
 
+class _Bounded(_jsonata.Functions):  # type: ignore[misc] # jsonata-python is untyped
+    """JSONata's functions that can build a large string in one call, checked before they do."""
+
+    @staticmethod
+    def pad(string: Any, width: Any, char: Any) -> Any:
+        if isinstance(width, int | float) and not isinstance(width, bool) and math.isfinite(width):
+            limit = _max_chars()
+            if abs(width) > limit:
+                raise _too_large(limit)
+        return _jsonata.Functions.pad(string, width, char)
+
+    @staticmethod
+    def join(strs: Any, separator: Any) -> Any:
+        if isinstance(strs, list) and strs:
+            limit = _max_chars()
+            glue = len(separator) if isinstance(separator, str) else 0
+            size = glue * (len(strs) - 1)
+            for item in strs:
+                size += len(item) if isinstance(item, str) else 0
+                if size > limit:
+                    raise _too_large(limit)
+        return _jsonata.Functions.join(strs, separator)
+
+    @staticmethod
+    def split(string: Any, separator: Any, limit: Any) -> Any:
+        if isinstance(string, str) and isinstance(separator, str):
+            pieces = len(string) if not separator else string.count(separator) + 1
+            if isinstance(limit, int | float) and not isinstance(limit, bool) and 0 <= limit < pieces:
+                pieces = int(limit)
+            bound = _max_chars()
+            if 2 * pieces + 1 > bound:  # '["",...]': more than 2 characters a piece
+                raise _too_large(bound)
+        return _jsonata.Functions.split(string, separator, limit)
+
+    @staticmethod
+    def replace(string: Any, pattern: Any, replacement: Any, limit: Any) -> Any:
+        if isinstance(string, str) and isinstance(pattern, str) and pattern:
+            # every match of a plain pattern is the same text, so every replacement is too
+            count = string.count(pattern)
+            if isinstance(limit, int | float) and not isinstance(limit, bool) and 0 <= limit < count:
+                count = math.ceil(limit)
+            if count:
+                one = _jsonata.Functions.replace(pattern, pattern, replacement, None)
+                bound = _max_chars()
+                if isinstance(one, str) and len(string) + count * (len(one) - len(pattern)) > bound:
+                    raise _too_large(bound)
+        return _jsonata.Functions.replace(string, pattern, replacement, limit)
+
+
+#: name -> signature of the functions :class:`_Bounded` checks (as jsonata-python defines them)
+_BOUNDED: Final = {"pad": "<s-ns?:s>", "join": "<a<s>s?:s>", "replace": "<s-(sf)(sf)n?:s>",
+                   "split": "<s-(sf)n?:a<s>>"}
+
+_unbounded_string: Final = _jsonata.Functions._string
+
+
+def _bounded_string(arg: Any, prettify: bool) -> Any:
+    """``Functions._string`` (``$string``, ``&``, ...) refusing a text longer than the bound first."""
+    if _RUN.get(None) is not None:
+        _check_chars(arg, indent=2 if prettify else None)
+    return _unbounded_string(arg, prettify)
+
+
+_jsonata.Functions._string = staticmethod(_bounded_string)
+
+
 def _aws_frame() -> Any:
     frame = _Jsonata.Frame(_Jsonata.static_frame)
     for name, (impl, signature) in _FUNCTIONS.items():
         frame.bind(name, _AwsFunction(name, impl, signature))
+    for name, signature in _BOUNDED.items():
+        frame.bind(name, _Jsonata.JNativeFunction(name, signature, _Bounded, name))
     frame.bind("eval", None)  # unavailable on AWS: calling it is T1006
     return frame
 
@@ -590,8 +832,8 @@ def _compile_program(inner: str) -> Any:
     parser = getattr(_PARSERS, "parser", None)
     if parser is None:
         parser = _PARSERS.parser = _Parser206()
-    parser.parse(inner)
-    program = _Jsonata(inner)
+    parser.parse(inner, _regex_engine)
+    program = _Jsonata(inner, _regex_engine)
     program.set_output_convert_nulls(False)
     program.environment.parent = _AWS_FRAME
     return program
@@ -697,7 +939,7 @@ class Expression:
         limits = _SCOPED_LIMITS.get() or _limits
         run = _Run(rng=rng, now_ms=int(time.time() * 1000) if now_ms is None else now_ms,
                    deadline=time.monotonic() + limits.timeout_s, max_depth=limits.max_depth,
-                   timeout_ms=int(limits.timeout_s * 1000))
+                   timeout_ms=int(limits.timeout_s * 1000), max_chars=limits.max_chars)
         bindings = {name: _bindable(value) for name, value in variables.items()}
         bindings["states"] = dict(states)
         bindings["__evaluate_entry"] = run.enter

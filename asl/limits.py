@@ -16,6 +16,9 @@ field                       default          AWS                              wh
                                                                               (JSONata ``D1012``)
 ``jsonata_max_depth``       1500             not published                    ``States.QueryEvaluationError``
                                                                               (JSONata ``D1011``)
+``max_value_chars``         10,485,760       not published                    ``States.QueryEvaluationError``
+                                                                              (JSONata) or
+                                                                              ``States.IntrinsicFailure``
 ``max_definition_chars``    1,048,576        1,048,576 characters             ``DefinitionError``
 ``max_json_depth``          512              not published                    ``DefinitionError``
                                                                               (``TOO_DEEPLY_NESTED``)
@@ -31,11 +34,17 @@ local run often does what AWS would split across child executions (an inline Map
 
 Bounds that are not fields: intrinsic functions nest at most 10 deep (AWS's rule,
 :data:`asl.paths._intrinsics.MAX_NESTING`), ``StringMatches`` is matched in linear time,
-JSONata's ``$range`` and range operator stop at 10,000,000 items.
+JSONata's ``$range`` and range operator stop at 10,000,000 items, and JSONata regular
+expressions share the evaluation's time bound (the ``regex`` package's interruptible matching).
+
+The execution input is checked as AWS's StartExecution checks it (:func:`execution_input`):
+JSON data only, at most ``max_payload_bytes``, else :class:`InvalidExecutionInput`.
 """
 
 from __future__ import annotations
 
+import contextvars
+import json
 import math
 from typing import Any, Final
 
@@ -48,15 +57,22 @@ __all__ = [
     "AWS_PAYLOAD_BYTES",
     "EXPRESS_DURATION_SECONDS",
     "MAX_DATA_DEPTH",
+    "MAX_VALUE_CHARS",
     "STANDARD_DURATION_SECONDS",
     "STANDARD_HISTORY_EVENTS",
     "InvalidExecutionInput",
     "Limits",
+    "LimitsScope",
     "NotJsonData",
+    "current",
+    "execution_input",
     "history_limit_cause",
+    "json_chars_exceed",
     "json_data",
     "resolver_result",
     "transition_limit_cause",
+    "use",
+    "value_too_large_cause",
 ]
 
 AWS_PAYLOAD_BYTES: Final = 256 * 1024
@@ -71,6 +87,12 @@ AWS_DEFINITION_CHARS: Final = 1_048_576
 """AWS: CreateStateMachine's ``definition`` has at most 1,048,576 characters."""
 MAX_DATA_DEPTH: Final = 512
 """Deepest nesting of an execution input or a resolver's result (deeper would exhaust the stack)."""
+MAX_VALUE_CHARS: Final = 10 * 1024 * 1024
+"""Largest value one JSONata evaluation or intrinsic function may build, as JSON characters.
+
+AWS publishes no such bound; 10 MiB is what AWS lets one execution keep in all its variables
+together (40 times the payload quota), so no value a workflow can use is refused.
+"""
 
 
 def _optional_positive(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -110,6 +132,15 @@ class Limits:
     """Real seconds one JSONata evaluation may take (``D1012``)."""
     jsonata_max_depth: int = attrs.field(default=1500, validator=_positive)
     """Deepest nesting of one JSONata evaluation (``D1011``)."""
+    max_value_chars: int = attrs.field(default=MAX_VALUE_CHARS, validator=_positive)
+    """Largest string, array or object one JSONata evaluation or intrinsic function may build.
+
+    Measured as JSON text in characters (a string: its length; a part shared several times
+    counts each time, as JSON would write it), and checked before the work that would build
+    it (``$pad``, ``$join``, ``$string``, ``$replace``, ``&``, ``States.Format``, ...), so that
+    an expression cannot exhaust memory before the payload quota sees its result.
+    ``States.QueryEvaluationError`` (JSONata) or ``States.IntrinsicFailure`` when exceeded.
+    """
 
     # -- a definition ------------------------------------------------------------------------
     max_definition_chars: int | None = attrs.field(default=AWS_DEFINITION_CHARS, validator=_optional_positive)
@@ -133,7 +164,44 @@ class Limits:
 
 
 class InvalidExecutionInput(ASLError, ValueError):
-    """The execution input cannot be taken as JSON data (AWS's StartExecution refuses it by this name)."""
+    """The execution input cannot be taken as JSON data, or is too large (AWS's StartExecution refuses it).
+
+    :attr:`code` is the error AWS's API answers with: ``InvalidExecutionInput`` for input that
+    is not JSON data, ``ValidationException`` for input over the payload quota.
+    """
+
+    def __init__(self, message: str, code: str = "InvalidExecutionInput") -> None:
+        super().__init__(message)
+        self.code = code
+        """AWS's API error code for this refusal."""
+
+
+def execution_input(value: Any, max_bytes: int | None = AWS_PAYLOAD_BYTES) -> Any:
+    """A fresh copy of an execution input, checked as AWS's StartExecution checks it.
+
+    Raises :class:`InvalidExecutionInput` for anything JSON cannot carry (a set, bytes, a
+    ``datetime``, NaN or Infinity, a key that is not a string, nesting deeper than
+    :data:`MAX_DATA_DEPTH`) and, with ``code`` ``ValidationException``, for input whose compact
+    UTF-8 JSON is longer than ``max_bytes`` (``None``: no bound). The size is bounded before
+    anything is copied, so input sharing one large part many times is refused cheaply.
+    """
+    if max_bytes is not None and json_chars_exceed(value, max_bytes):
+        raise _too_large_input(max_bytes)
+    try:
+        data = json_data(value)
+    except NotJsonData as e:
+        raise InvalidExecutionInput(f"Invalid State Machine Execution Input: {e}") from None
+    if max_bytes is not None and len(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()) > max_bytes:
+        raise _too_large_input(max_bytes)
+    return data
+
+
+def _too_large_input(max_bytes: int) -> InvalidExecutionInput:
+    return InvalidExecutionInput(
+        "1 validation error detected: Value at 'input' failed to satisfy constraint: "
+        f"Member must have length less than or equal to {max_bytes}",
+        "ValidationException",
+    )
 
 
 def history_limit_cause(limit: int) -> str:
@@ -214,3 +282,130 @@ def resolver_result(state_name: str, value: Any) -> Any:
     except NotJsonData as e:
         message = f"The resolver of state '{state_name}' returned a value that is not JSON data: {e}"
         raise StatesError(RUNTIME, message) from None
+
+
+# --------------------------------------------------------------------------- value sizes
+
+
+class _TooLarge(Exception):
+    """Raised inside :func:`json_chars_exceed` as soon as the count passes the limit."""
+
+
+def _scalar_chars(value: Any) -> int:
+    """A lower bound of a scalar's JSON length: a string's characters and quotes, 4 for
+    ``true``/``null``, 5 for ``false``, 1 for a number (or anything else)."""
+    if type(value) is str:
+        return len(value) + 2
+    if value is None or value is True:
+        return 4
+    return 5 if value is False else 1
+
+
+def json_chars_exceed(value: Any, limit: int, *, indent: int | None = None) -> bool:
+    """Whether ``value`` as JSON text (compact, or indented by ``indent`` spaces a level) has
+    more than ``limit`` characters.
+
+    Counts every part as often as JSON would write it, so a list holding one large string a
+    million times is as large as its text, yet visits each container once per depth (its
+    size is remembered) and stops as soon as the count passes ``limit``: the cost is bounded
+    by the memory the value really holds, never by the size of its text. Escapes are not
+    counted (a lower bound of the text's length, exact for plain text). No recursion.
+    """
+    if not isinstance(value, dict | list | tuple):
+        return _scalar_chars(value) > limit
+    try:
+        _container_chars(value, limit, indent)
+    except _TooLarge:
+        return True
+    return False
+
+
+def _frame(container: Any, depth: int, indent: int | None) -> list[Any]:
+    """[container, depth, items, characters so far, is an object] for the walk below."""
+    is_object = isinstance(container, dict)
+    count = len(container)
+    size = 2 + max(count - 1, 0)  # brackets and commas
+    if indent is not None and count:
+        size += count * (1 + (depth + 1) * indent) + 1 + depth * indent  # newlines and indentation
+    items = iter(container.items()) if is_object else iter(container)
+    return [container, depth, items, size, is_object]
+
+
+def _container_chars(root: Any, limit: int, indent: int | None) -> int:
+    memo: dict[tuple[int, int], int] = {}
+    colon = 1 if indent is None else 2
+    stack = [_frame(root, 0, indent)]
+    total = 0
+    while stack:
+        frame = stack[-1]
+        _container, depth, items, size, is_object = frame
+        descended = False
+        for item in items:
+            if is_object:
+                key, child = item
+                size += (len(key) if type(key) is str else 1) + 2 + colon
+            else:
+                child = item
+            if isinstance(child, dict | list | tuple):
+                known = memo.get((id(child), depth + 1))
+                if known is None:
+                    frame[3] = size
+                    stack.append(_frame(child, depth + 1, indent))
+                    descended = True
+                    break
+                size += known
+            else:
+                size += _scalar_chars(child)
+            if size > limit:
+                raise _TooLarge
+        if descended:
+            continue
+        stack.pop()
+        if size > limit:
+            raise _TooLarge
+        memo[(id(frame[0]), depth)] = size
+        if stack:
+            stack[-1][3] += size
+        else:
+            total = size
+    return total
+
+
+def value_too_large_cause(limit: int) -> str:
+    """What an expression or intrinsic function that would build too large a value is told."""
+    return (f"The value being built is larger than {limit} characters as JSON "
+            "(asl.limits.Limits.max_value_chars).")
+
+
+# --------------------------------------------------------------------------- the bounds in force
+
+
+_CURRENT: Final[contextvars.ContextVar[Limits | None]] = contextvars.ContextVar("asl_limits", default=None)
+_DEFAULT: Final = Limits()
+
+
+def current() -> Limits:
+    """The bounds of the execution running in this context (set by :func:`use`), else the defaults."""
+    return _CURRENT.get() or _DEFAULT
+
+
+class LimitsScope:
+    """Bounds set by :func:`use`; :meth:`close` restores the previous ones."""
+
+    def __init__(self, token: contextvars.Token[Limits | None]) -> None:
+        self._token = token
+
+    def close(self) -> None:
+        """Restore the bounds in force before :func:`use` (call it in the same task)."""
+        _CURRENT.reset(self._token)
+
+    def __enter__(self) -> LimitsScope:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def use(limits: Limits) -> LimitsScope:
+    """Make ``limits`` the bounds of everything evaluated in this context (and tasks started from it)."""
+    return LimitsScope(_CURRENT.set(limits))

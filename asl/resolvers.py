@@ -136,6 +136,9 @@ class TaskCall:
     request_bits: int = attrs.field(factory=lambda: random.getrandbits(128), repr=False)
     """128 random bits behind :attr:`request_id`; the executor draws them from the execution's
     seeded random source, so request ids repeat with ``seed=``."""
+    events: Any = attrs.field(default=None, repr=False, eq=False)
+    """(engine) The task's history recorder: an Engine's integrations record ``TaskSubmitted`` and
+    ``ActivityStarted`` through it (None outside an execution)."""
 
     @functools.cached_property
     def context(self) -> Mapping[str, Any]:
@@ -469,21 +472,32 @@ async def _call(binding: Binding, payload: Any, call: TaskCall, *, compact: bool
     """Run the resolver; any Exception but StatesError becomes a Lambda-style function error."""
     try:
         out = _CALLERS[binding.arity](binding.resolver, payload, call)
-        if inspect.isawaitable(out):
+        if type(out) not in _PLAIN_TYPES and inspect.isawaitable(out):  # (perf) plain data: no ABC check
             out = await out
     except StatesError:
         raise
     except Exception as exc:
-        cause = lambda_error_cause(exc, compact=compact, request_id=call.request_id)
+        cause = lambda_error_cause(exc, compact=compact, request_id=_uuid4_text(call.request_bits))
         raise StatesError(type(exc).__name__, cause) from exc
     return out
 
 
-_STACK_TEXTS: dict[tuple[tuple[Any, int], ...], list[str]] = {}
+_UUID4_CLEAR: Final = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID4_SET: Final = (4 << 76) | (0x8000 << 48)
 
 
-def _own_frames(tb: TracebackType | None) -> list[str]:
-    """The formatted traceback from the first frame that is not ours (the resolver's) onwards.
+def _uuid4_text(bits: int) -> str:
+    """``str(uuid.UUID(int=bits, version=4))``, several times faster (a failing task writes one per attempt)."""
+    h = ((bits & _UUID4_CLEAR) | _UUID4_SET).to_bytes(16, "big").hex()
+    return "-".join((h[:8], h[8:12], h[12:16], h[16:20], h[20:]))
+
+
+_STACK_TEXTS: dict[tuple[tuple[Any, int], ...], tuple[list[str], dict[str, str]]] = {}
+
+
+def _own_frames(tb: TracebackType | None) -> tuple[list[str], dict[str, str]]:
+    """The formatted traceback from the first frame that is not ours (the resolver's) onwards,
+    and the JSON arrays of it already written (by separator); neither is to be changed.
 
     Formatting reads source lines and parses them for carets (tens of µs a frame), so the
     text is remembered per sequence of (code, instruction): a retried task that fails the
@@ -497,13 +511,22 @@ def _own_frames(tb: TracebackType | None) -> list[str]:
         key.append((walk.tb_frame.f_code, walk.tb_lasti))
         walk = walk.tb_next
     frozen = tuple(key)
-    text = _STACK_TEXTS.get(frozen)
-    if text is None:
-        text = traceback.format_list(traceback.extract_tb(tb))
+    hit = _STACK_TEXTS.get(frozen)
+    if hit is None:
+        hit = (traceback.format_list(traceback.extract_tb(tb)), {})
         if len(_STACK_TEXTS) >= 256:
             _STACK_TEXTS.clear()
-        _STACK_TEXTS[frozen] = text
-    return list(text)
+        _STACK_TEXTS[frozen] = hit
+    return hit
+
+
+def _stack_json(tb: TracebackType | None, comma: str) -> str:
+    """The ``stackTrace`` JSON array of :func:`_own_frames`, written once per stack and separator."""
+    frames, written = _own_frames(tb)
+    text = written.get(comma)
+    if text is None:
+        text = written[comma] = "[" + comma.join(map(json.encoder.encode_basestring, frames)) + "]"
+    return text
 
 
 def _dumps(value: Any, *, compact: bool) -> str:
@@ -524,7 +547,7 @@ def lambda_error_cause(exc: BaseException, *, compact: bool = False, request_id:
     # JSONEncoder for each failure costs more than the rest of it.
     text = json.encoder.encode_basestring
     comma, colon = (",", ":") if compact else (", ", ": ")
-    trace = "[" + comma.join(map(text, _own_frames(exc.__traceback__))) + "]"
+    trace = _stack_json(exc.__traceback__, comma)
     return (
         f'{{"errorMessage"{colon}{text(message)}{comma}"errorType"{colon}{text(type(exc).__name__)}'
         f'{comma}"requestId"{colon}{text(request_id or str(uuid.uuid4()))}{comma}"stackTrace"{colon}{trace}}}'
@@ -562,10 +585,52 @@ def _lambda_default(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-def _marshal(result: Any, call: TaskCall, *, compact: bool) -> tuple[Any, int]:
-    """The result as Step Functions sees a Lambda response, and the response's size in bytes."""
+_PLAIN_TYPES: Final = frozenset({dict, list, str, int, float, bool, type(None)})
+_PLAIN_SCALARS: Final = frozenset({str, int, float, bool, type(None)})
+_PLAIN_DEPTH: Final = 64
+
+
+class _NotPlain(Exception):
+    """A value :func:`_plain_copy` leaves to the JSON encoder."""
+
+
+def _plain_copy(value: Any, depth: int = 0) -> Any:
+    """(perf) What ``json.loads(json.dumps(value))`` gives, for values made only of exact JSON types.
+
+    Dicts with string keys, lists, tuples (they become lists), str, int, float (NaN too:
+    the round trip keeps it), bool and None are copied in one walk; anything else (a
+    subclass, Decimal, a non-string key, deep nesting) raises :class:`_NotPlain`, and the
+    encoder decides.
+    """
+    kind = type(value)
+    if kind is dict:
+        if depth > _PLAIN_DEPTH:
+            raise _NotPlain
+        copy: dict[str, Any] = {}
+        for key, member in value.items():
+            if type(key) is not str:
+                raise _NotPlain
+            copy[key] = member if type(member) in _PLAIN_SCALARS else _plain_copy(member, depth + 1)
+        return copy
+    if kind is list or kind is tuple:
+        if depth > _PLAIN_DEPTH:
+            raise _NotPlain
+        return [member if type(member) in _PLAIN_SCALARS else _plain_copy(member, depth + 1) for member in value]
+    if kind in _PLAIN_SCALARS:
+        return value
+    raise _NotPlain
+
+
+def _marshal(result: Any, call: TaskCall, *, compact: bool, sized: bool = True) -> tuple[Any, int]:
+    """The result as Step Functions sees a Lambda response, and the response's size in bytes
+    (-1 when not ``sized``: plain data is then copied without the JSON round trip)."""
     if isinstance(result, (bytes, bytearray)):
         return _from_body(result, call), len(result)
+    if not sized:
+        try:
+            return _plain_copy(result), -1
+        except _NotPlain:
+            pass
     try:
         text = json.dumps(result, ensure_ascii=False, default=_lambda_default)
     except (TypeError, ValueError) as e:
@@ -599,7 +664,7 @@ async def _invoke_plain(binding: Binding, payload: Any, call: TaskCall) -> Any:
 
 async def _invoke_lambda(binding: Binding, payload: Any, call: TaskCall) -> Any:
     result = await _call(binding, payload, call, compact=False)
-    return _marshal(result, call, compact=False)[0]
+    return _marshal(result, call, compact=False, sized=False)[0]
 
 
 async def _invoke_lambda_api(binding: Binding, payload: Any, call: TaskCall) -> Any:
@@ -619,7 +684,7 @@ async def _invoke_lambda_api(binding: Binding, payload: Any, call: TaskCall) -> 
 
 async def _invoke_lambda_callback(binding: Binding, payload: Any, call: TaskCall) -> Any:
     result = await _call(binding, _event(_invoke_params(payload)), call, compact=True)
-    return _marshal(result, call, compact=True)[0]
+    return _marshal(result, call, compact=True, sized=False)[0]
 
 
 _PROTOCOLS: Final = {

@@ -308,3 +308,60 @@ def test_camel_case_response_members_come_back_pascal_case(resolvers: AwsResolve
     shape = resolvers.client("stepfunctions").meta.service_model
     output_shape = shape.operation_model("StartExecution").output_shape
     assert from_boto({"executionArn": "arn:e"}, output_shape) == {"ExecutionArn": "arn:e"}
+
+
+# -- Credentials: a Task calling as another role ---------------------------------------------------
+
+OTHER_ACCOUNT = "222233334444"
+
+
+def with_role(machine: dict[str, Any], role: str) -> dict[str, Any]:
+    """``machine`` whose Task has ``Credentials.RoleArn`` = ``role``."""
+    machine["States"]["T"]["Credentials"] = {"RoleArn": role}
+    return machine
+
+
+def test_credentials_role_is_assumed_with_the_execution_name_as_session(resolvers: AwsResolvers) -> None:
+    """A Task with Credentials calls as that role: STS's caller identity is the assumed role, session = execution."""
+    role = f"arn:aws:iam::{OTHER_ACCOUNT}:role/Reader"
+    machine = with_role(ended(task("arn:aws:states:::aws-sdk:sts:getCallerIdentity", {})), role)
+    out = asl.run(machine, {}, resolvers=resolvers.resolvers(), context={"Execution": {"Name": "order-7"}})
+    assert out["Arn"] == f"arn:aws:sts::{OTHER_ACCOUNT}:assumed-role/Reader/order-7"
+
+
+def test_credentials_reach_another_accounts_table(resolvers: AwsResolvers, table: Any) -> None:
+    """putItem with Credentials writes the role's account's table; without them the engine's account is used."""
+    role = f"arn:aws:iam::{OTHER_ACCOUNT}:role/Writer"
+    theirs = resolvers.client("dynamodb", role_arn=role, session_name="setup")
+    theirs.create_table(
+        TableName="ledger",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    put = {"TableName": "ledger", "Item": {"id": {"S": "l-1"}}}
+    cross = run(resolvers, with_role(ended(task("arn:aws:states:::dynamodb:putItem", put)), role))
+    local = run(resolvers, ended(task("arn:aws:states:::dynamodb:putItem", put)))
+    assert cross.status == "SUCCEEDED"
+    assert theirs.get_item(TableName="ledger", Key={"id": {"S": "l-1"}})["Item"] == {"id": {"S": "l-1"}}
+    assert (local.status, local.error) == ("FAILED", "DynamoDB.ResourceNotFoundException")
+
+
+def test_assumed_credentials_are_kept_per_role(resolvers: AwsResolvers) -> None:
+    """Two executions with the same role make one AssumeRole call; another role makes its own."""
+    calls: list[str] = []
+    sts = resolvers.client("sts", "us-east-1")
+    sts.meta.events.register("before-call.sts.AssumeRole", lambda params, **_: calls.append(params["body"]["RoleArn"]))
+    identity = ended(task("arn:aws:states:::aws-sdk:sts:getCallerIdentity", {}))
+    first, second = (f"arn:aws:iam::{OTHER_ACCOUNT}:role/Kept{n}" for n in (1, 2))
+    for role in (first, first, second):
+        assert run(resolvers, with_role(json.loads(json.dumps(identity)), role)).status == "SUCCEEDED"
+    assert calls == [first, second]
+
+
+def test_credentials_without_a_role_arn_string_fail_with_states_runtime(resolvers: AwsResolvers) -> None:
+    """Credentials whose RoleArn evaluates to something other than a string fail the task with States.Runtime."""
+    machine = ended(task("arn:aws:states:::aws-sdk:sts:getCallerIdentity", {}))
+    machine["States"]["T"]["Credentials"] = {"RoleArn.$": "$.role"}
+    execution = run(resolvers, machine, {"role": 7})
+    assert (execution.status, execution.error) == ("FAILED", "States.Runtime")

@@ -152,7 +152,7 @@ def test_many_executions_run_concurrently() -> None:
 
 
 def test_events_arrive_while_the_execution_runs() -> None:
-    """handle.events() yields TaskStarted before the task is answered, then the rest up to the end."""
+    """handle.events() yields TaskSubmitted before the task is answered, then the rest up to the end."""
     resource = "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
     machine = task(resource, Parameters={"t.$": "$$.Task.Token"})
 
@@ -161,7 +161,7 @@ def test_events_arrive_while_the_execution_runs() -> None:
         seen: list[str] = []
         async for event in handle.events():
             seen.append(event["type"])
-            if event["type"] == "TaskStarted":
+            if event["type"] == "TaskSubmitted":
                 engine.send_task_success(engine.pending_tasks()[0].token, "ok")
         return seen
 
@@ -170,6 +170,7 @@ def test_events_arrive_while_the_execution_runs() -> None:
         "TaskStateEntered",
         "TaskScheduled",
         "TaskStarted",
+        "TaskSubmitted",
         "TaskSucceeded",
         "TaskStateExited",
         "ExecutionSucceeded",
@@ -399,3 +400,39 @@ def test_blocking_facade_runs_and_answers_from_plain_code() -> None:
         engine.send_task_success(engine.pending_tasks()[0].token, {"ok": True})
         assert handle.result() == {"ok": True}
         assert engine.describe(handle.arn)["status"] == "SUCCEEDED"
+
+
+def test_an_error_raised_inside_the_engine_block_comes_out_unwrapped() -> None:
+    """An exception from the code run by serve() reaches the caller as itself, not as an ExceptionGroup."""
+
+    async def main(engine: Engine) -> None:
+        await engine.start(WAIT_A_DAY)
+        raise LookupError("no such order")
+
+    with pytest.raises(LookupError, match="no such order"):
+        serve(main)
+
+
+def test_every_engine_error_carries_its_aws_code() -> None:
+    """Each API error class is an EngineError whose code is the Step Functions API error code."""
+    from asl import engine as api
+
+    codes = {
+        api.TaskDoesNotExist: "TaskDoesNotExist",
+        api.TaskTimedOut: "TaskTimedOut",
+        api.InvalidToken: "InvalidToken",
+        api.InvalidOutput: "InvalidOutput",
+        api.ExecutionDoesNotExist: "ExecutionDoesNotExist",
+        api.ExecutionAlreadyExists: "ExecutionAlreadyExists",
+        api.InvalidExecutionInput: "InvalidExecutionInput",
+        api.StateMachineDoesNotExist: "StateMachineDoesNotExist",
+        api.ActivityDoesNotExist: "ActivityDoesNotExist",
+    }
+    for cls, code in codes.items():
+        err = cls("message")
+        assert (isinstance(err, api.EngineError), isinstance(err, asl.ASLError), err.code, str(err)) == (
+            True,
+            True,
+            code,
+            "message",
+        )

@@ -6,6 +6,7 @@ from typing import Any
 
 import anyio
 
+import asl
 from asl.resolvers import PLAIN, Binding, ResolverTable, Submit, TaskCall, invoke, sdk_metadata
 
 CALL = TaskCall(state_name="S", resource="arn:aws:states:::x", attempt=0, context={})
@@ -68,3 +69,16 @@ def test_sdk_metadata_sorts_http_headers_without_regard_to_case() -> None:
     assert list(meta["SdkHttpMetadata"]["HttpHeaders"]) == ["connection", "Content-Length", "x-amzn-RequestId"]
     assert meta["SdkHttpMetadata"]["AllHttpHeaders"]["Content-Length"] == ["2"]
     assert meta["SdkResponseMetadata"] == {"RequestId": "r"}
+
+
+def test_the_evaluated_credentials_reach_the_task_call() -> None:
+    """Credentials with a JSONPath RoleArn reaches call.credentials evaluated against the effective input."""
+    seen: list[Any] = []
+    machine = {
+        "StartAt": "T",
+        "States": {
+            "T": {"Type": "Task", "Resource": "arn:aws:states:::x", "Credentials": {"RoleArn.$": "$.role"}, "End": True}
+        },
+    }
+    asl.run(machine, {"role": "arn:aws:iam::222233334444:role/R"}, resolvers={"T": lambda p, call: seen.append(call)})
+    assert seen[0].credentials == {"RoleArn": "arn:aws:iam::222233334444:role/R"}

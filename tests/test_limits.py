@@ -416,7 +416,7 @@ def test_input_too_deep_to_copy_is_refused() -> None:
     deep: Any = 1
     for _ in range(100_000):
         deep = [deep]
-    with pytest.raises(InvalidExecutionInput, match="nested too deeply"):
+    with pytest.raises(InvalidExecutionInput, match="nested more than 512 levels deep"):
         start({"StartAt": "A", "States": {"A": PASS_END}}, deep)
 
 

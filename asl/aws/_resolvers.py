@@ -19,6 +19,10 @@
 
 A failure that never reached the service (no connection, no credentials) is ``States.TaskFailed``.
 Calls run in worker threads so executions keep running meanwhile (``threads=False``: inline).
+
+A Task with ``Credentials`` (``{"RoleArn": ...}``) calls the service as that role, as Step Functions
+does: the role is assumed with STS (``AssumeRole``, the session named after the execution) and its
+temporary credentials are kept per role until shortly before they expire.
 """
 
 from __future__ import annotations
@@ -27,18 +31,23 @@ import json
 import re
 import threading
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 import anyio.to_thread
 
 from ..errors import RUNTIME, TASK_FAILED, StatesError
-from ..resolvers import Resolver, TaskCall, sdk_metadata
+from ..resolvers import Resolver, TaskCall, live_context, sdk_metadata
 from ._shapes import from_boto, json_safe, pascal, to_boto
 
 __all__ = ["AwsResolvers", "aws_resolvers"]
 
 _SDK: Final = re.compile(r"arn:[^:]+:states:::aws-sdk:(?P<service>[^:]+):(?P<action>[^.]+)(?:\..*)?")
 _HOME: Final = re.compile(r"arn:[^:]+:states:(?P<region>[^:]+):")
+#: Characters STS refuses in a RoleSessionName.
+_NOT_IN_SESSION_NAME: Final = re.compile(r"[^\w+=,.@-]")
+#: Assumed-role credentials are renewed when they have less than this left.
+_RENEW_BEFORE: Final = timedelta(minutes=5)
 
 #: aws-sdk service names that differ from boto3's.
 _SERVICE_ALIASES: Final = {"sfn": "stepfunctions", "eventbridge": "events", "cloudwatchlogs": "logs"}
@@ -71,12 +80,34 @@ def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def _execution(call: TaskCall) -> Mapping[str, Any]:
+    execution = live_context(call).get("Execution")
+    return execution if isinstance(execution, Mapping) else {}
+
+
 def _region(call: TaskCall) -> str | None:
     """The execution's region, from ``$$.Execution.Id``."""
-    execution = call.context.get("Execution")
-    ident = execution.get("Id") if isinstance(execution, Mapping) else None
+    ident = _execution(call).get("Id")
     m = _HOME.match(ident) if isinstance(ident, str) else None
     return m["region"] if m else None
+
+
+def _role_arn(call: TaskCall) -> str | None:
+    """The ``Credentials.RoleArn`` of the Task, if it has one."""
+    credentials = call.credentials
+    if credentials is None:
+        return None
+    role = credentials.get("RoleArn") if isinstance(credentials, Mapping) else None
+    if not isinstance(role, str) or not role:
+        detail = f"got: {credentials!r:.200}"
+        raise StatesError(RUNTIME, f"The Credentials of state '{call.state_name}' must have a RoleArn string, {detail}")
+    return role
+
+
+def session_name(execution_name: Any) -> str:
+    """A RoleSessionName STS accepts (2 to 64 of ``[\\w+=,.@-]``), made from the execution name."""
+    name = _NOT_IN_SESSION_NAME.sub("-", str(execution_name or ""))[:64]
+    return name if len(name) >= 2 else "asl-execution"
 
 
 def _error_name(exc: Any, client: Any) -> str | None:
@@ -118,21 +149,67 @@ class AwsResolvers:
         if endpoint_url is not None:
             self._client_kwargs["endpoint_url"] = endpoint_url
         self._threads = threads
-        self._clients: dict[tuple[str, str | None], Any] = {}
+        self._clients: dict[tuple[str, str, str | None], tuple[Any, str | None]] = {}
+        self._roles: dict[str, dict[str, Any]] = {}
         self._services: dict[str, str | None] = {}
         self._lock = threading.Lock()
 
     # -- clients ----------------------------------------------------------------------------------
 
-    def client(self, service: str, region: str | None = None) -> Any:
-        """A cached boto3 client for ``service`` (a boto3 name) in ``region``."""
+    def client(
+        self, service: str, region: str | None = None, *, role_arn: str | None = None, session_name: str = "asl"
+    ) -> Any:
+        """A cached boto3 client for ``service`` (a boto3 name) in ``region``.
+
+        With ``role_arn`` the client uses that role's temporary credentials (:meth:`assume_role`);
+        it is rebuilt when they are renewed. This may call STS: call it off the event loop.
+        """
         region = self.region_name or region or self.session.region_name or "us-east-1"
-        key = (service, region)
+        key = (service, region, role_arn)
+        credentials = self.assume_role(role_arn, session_name, region) if role_arn is not None else {}
+        key_id = credentials.get("AccessKeyId")
         with self._lock:
-            client = self._clients.get(key)
-            if client is None:
-                client = self._clients[key] = self.session.client(service, region_name=region, **self._client_kwargs)
+            cached = self._clients.get(key)
+            if cached is not None and cached[1] == key_id:
+                return cached[0]
+        extra = self._client_kwargs
+        if credentials:
+            extra = {
+                **extra,
+                "aws_access_key_id": credentials["AccessKeyId"],
+                "aws_secret_access_key": credentials["SecretAccessKey"],
+                "aws_session_token": credentials["SessionToken"],
+            }
+        client = self.session.client(service, region_name=region, **extra)
+        with self._lock:
+            self._clients[key] = (client, key_id)
         return client
+
+    def assume_role(self, role_arn: str, session_name: str, region: str | None = None) -> dict[str, Any]:
+        """The temporary credentials of ``role_arn`` (STS ``AssumeRole``), kept per role until they near expiry.
+
+        A role that cannot be assumed fails the task with ``States.TaskFailed``.
+        """
+        with self._lock:
+            credentials = self._roles.get(role_arn)
+        if credentials is not None and credentials["Expiration"] - datetime.now(UTC) > _RENEW_BEFORE:
+            return credentials
+        sts = self.client("sts", region)
+        try:
+            credentials = dict(sts.assume_role(RoleArn=role_arn, RoleSessionName=session_name)["Credentials"])
+        except Exception as exc:
+            raise StatesError(TASK_FAILED, f"Unable to assume the role '{role_arn}': {exc}") from exc
+        with self._lock:
+            self._roles[role_arn] = credentials
+        return credentials
+
+    def _call_client(self, service: str, call: TaskCall) -> Any:
+        """The client for one Task call: the engine's credentials, or the Task's role's."""
+        role = _role_arn(call)
+        if role is None:
+            return self.client(service, _region(call))
+        name = session_name(_execution(call).get("Name"))
+        return self.client(service, _region(call), role_arn=role, session_name=name)
 
     def boto_service(self, name: str) -> str | None:
         """The boto3 service an ``aws-sdk:<name>`` resource means, or None."""
@@ -166,10 +243,11 @@ class AwsResolvers:
             raise StatesError(RUNTIME, f"The service '{m['service']}' has no action '{m['action']}'.")
         op_model = model.operation_model(operation)
         params = to_boto(payload if payload is not None else {}, op_model.input_shape)
-        method = getattr(client, _method(client, operation))
+        method_name = _method(client, operation)
         prefix = pascal(model.service_id)
 
         def call_sdk() -> Any:
+            method = getattr(self._call_client(service, call), method_name)
             try:
                 response = method(**params)
             except Exception as exc:
@@ -202,10 +280,9 @@ class AwsResolvers:
     # -- optimized integrations -----------------------------------------------------------------
 
     async def _optimized(self, service: str, operation: str, params: dict[str, Any], call: TaskCall) -> Any:
-        client = self.client(service, _region(call))
-        method = getattr(client, _method(client, operation))
-
         def call_service() -> Any:
+            client = self._call_client(service, call)
+            method = getattr(client, _method(client, operation))
             try:
                 response = method(**params)
             except Exception as exc:
@@ -277,9 +354,8 @@ class AwsResolvers:
 
     async def s3_get_object(self, payload: Any, call: TaskCall) -> Any:
         """``arn:aws:states:::s3:getObject`` (ItemReader): the body as text (bytes when not UTF-8)."""
-        client = self.client("s3", _region(call))
-
         def get() -> Any:
+            client = self._call_client("s3", call)
             try:
                 response = client.get_object(**_params(payload))
             except Exception as exc:

@@ -10,6 +10,7 @@ polled with :meth:`Engine.get_activity_task`, nested executions through
 
 from __future__ import annotations
 
+from ._activities import ActivityTask as ActivityTask
 from ._blocking import BlockingEngine as BlockingEngine
 from ._blocking import BlockingHandle as BlockingHandle
 from ._engine import Engine as Engine
@@ -25,7 +26,6 @@ from ._errors import StateMachineDoesNotExist as StateMachineDoesNotExist
 from ._errors import TaskDoesNotExist as TaskDoesNotExist
 from ._errors import TaskTimedOut as TaskTimedOut
 from ._live import ExecutionHandle as ExecutionHandle
-from ._tokens import ActivityTask as ActivityTask
 from ._tokens import PendingTask as PendingTask
 
 __all__ = [

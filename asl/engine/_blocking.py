@@ -11,9 +11,10 @@ from ..execution import Execution
 if TYPE_CHECKING:
     from anyio.from_thread import BlockingPortal
 
+    from ._activities import ActivityTask
     from ._engine import Engine
     from ._live import ExecutionHandle
-    from ._tokens import ActivityTask, PendingTask
+    from ._tokens import PendingTask
 
 __all__ = ["BlockingEngine", "BlockingHandle"]
 
@@ -116,6 +117,9 @@ class BlockingEngine:
         """Tasks waiting for an answer."""
         return self.engine.pending_tasks(execution_arn)
 
-    def get_activity_task(self, activity_arn: str, *, timeout: float | None = None) -> ActivityTask | None:
+    def get_activity_task(
+        self, activity_arn: str, *, worker_name: str | None = None, timeout: float | None = None
+    ) -> ActivityTask | None:
         """``GetActivityTask``: block until a task of the activity comes (at most ``timeout`` seconds)."""
-        return self._portal.call(functools.partial(self.engine.get_activity_task, activity_arn, timeout=timeout))
+        get = functools.partial(self.engine.get_activity_task, activity_arn, worker_name=worker_name, timeout=timeout)
+        return self._portal.call(get)

@@ -11,74 +11,43 @@ Callers from other threads may use ``send_task_success`` / ``send_task_failure``
 ``send_task_heartbeat`` directly (they hop onto the engine's loop); :meth:`Engine.blocking` gives
 a whole synchronous facade, and :meth:`Engine.serve` runs a coroutine inside the engine on the
 clock's own event loop (so a :class:`~asl.testing.VirtualClock` skips every timer).
+
+This class is the API; the work is done next door: ``_registry`` (state machines), ``_runner``
+(starting and running executions), ``_live`` (handles), ``_tokens`` (callback tokens),
+``_activities`` (activity queues and workers), ``_nested`` (``states:startExecution``),
+``_integrations`` (the hooks into the resolver layer) and ``_host`` (the loop and the ways in).
 """
 
 from __future__ import annotations
 
-import json
 import random
-import threading
-import traceback
 import uuid
-from collections.abc import Awaitable, Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractContextManager
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
-
-import anyio
-import anyio.from_thread
-import anyio.lowlevel
-import attrs
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._home import DEFAULT_ACCOUNT, DEFAULT_REGION
 from ..clock import Clock, RealClock
-from ..errors import RUNTIME, DefinitionError
-from ..execution import ABORTED, FAILED, RUNNING
-from ..executor import MAX_PAYLOAD_BYTES, execute
-from ..parser import parse
+from ..executor import MAX_PAYLOAD_BYTES
 from ..resolvers import Raw, Resolver, ResolverTable
-from ._errors import (
-    ActivityDoesNotExist,
-    ExecutionAlreadyExists,
-    ExecutionDoesNotExist,
-    InvalidExecutionInput,
-    StateMachineDoesNotExist,
-)
-from ._express import EXPRESS_MAX_SECONDS, express_issues
-from ._integrations import ACTIVITY_ARN, EngineIntegrations
-from ._live import ExecutionHandle, LiveExecution
-from ._tokens import ActivityQueues, ActivityTask, PendingTask, TokenRegistry
+from ._activities import ACTIVITY_ARN, ActivityQueues, ActivityTask, get_activity_task
+from ._errors import ExecutionDoesNotExist
+from ._host import Host, blocking, serve
+from ._integrations import EngineIntegrations
+from ._live import ExecutionHandle
+from ._registry import MachineRegistry, MachineType, StateMachineEntry
+from ._runner import launch
+from ._tokens import PendingTask, TokenRegistry
 
 if TYPE_CHECKING:
-    from anyio.abc import TaskGroup
-
-    from ..states import StateMachine
     from ._blocking import BlockingEngine
 
 __all__ = ["Engine", "StateMachineEntry"]
 
 T = TypeVar("T")
-MachineType = Literal["STANDARD", "EXPRESS"]
 
 _CLOSED_CAUSE = "The engine was closed while the execution was running."
-
-
-@attrs.frozen
-class StateMachineEntry:
-    """A state machine registered with an engine."""
-
-    name: str
-    arn: str
-    machine: StateMachine
-    """The parsed machine (for EXPRESS, its timeout capped at five minutes)."""
-    type: MachineType = "STANDARD"
-
-
-def _copy_input(value: Any) -> Any:
-    try:
-        return json.loads(json.dumps(value, allow_nan=False))
-    except (TypeError, ValueError) as e:
-        raise InvalidExecutionInput(f"Invalid State Machine Execution Input: {e}") from None
 
 
 class Engine:
@@ -117,14 +86,9 @@ class Engine:
         self._max_payload_bytes = max_payload_bytes
         self._history = history
         self._table = ResolverTable.build(resolvers, integrations=EngineIntegrations(self))
-        self._machines: dict[str, StateMachineEntry] = {}
-        self._names: dict[str, str] = {}
+        self._machines = MachineRegistry(region, account)
         self._executions: dict[str, ExecutionHandle] = {}
-        self._activity_arns: set[str] = set()
-        self._group: TaskGroup | None = None
-        self._thread: int | None = None
-        self._loop_token: Any = None
-        self._anonymous = 0
+        self._host = Host()
         for name, definition in (state_machines or {}).items():
             self.register(name, definition)
 
@@ -138,48 +102,29 @@ class Engine:
         :class:`~asl.DefinitionError`) and caps each execution at five minutes. Registering a name
         again replaces the definition for executions started afterwards.
         """
-        if type not in ("STANDARD", "EXPRESS"):
-            raise ValueError(f"type must be 'STANDARD' or 'EXPRESS', got {type!r}")
-        machine = parse(definition)
-        if type == "EXPRESS":
-            issues = express_issues(machine.definition)
-            if issues:
-                raise DefinitionError(issues)
-            limit = machine.timeout_seconds
-            machine = attrs.evolve(machine, timeout_seconds=min(limit or EXPRESS_MAX_SECONDS, EXPRESS_MAX_SECONDS))
-        if name.startswith("arn:"):
-            arn, short = name, name.rsplit(":", 1)[-1]
-        else:
-            arn, short = f"arn:aws:states:{self.region}:{self.account}:stateMachine:{name}", name
-        self._machines[arn] = StateMachineEntry(short, arn, machine, type)
-        self._names[short] = arn
-        return arn
+        return self._machines.register(name, definition, type)
 
     def state_machine(self, name_or_arn: str) -> StateMachineEntry:
         """The registered state machine with this name or ARN (:class:`StateMachineDoesNotExist` if none)."""
-        arn = self._names.get(name_or_arn, name_or_arn)
-        entry = self._machines.get(arn)
-        if entry is None:
-            raise StateMachineDoesNotExist(f"State Machine Does Not Exist: '{name_or_arn}'")
-        return entry
+        return self._machines.get(name_or_arn)
 
     def create_activity(self, name: str) -> str:
-        """Declare an activity (workers poll it with :meth:`get_activity_task`); its ARN."""
+        """``CreateActivity``: declare an activity (workers poll it with :meth:`get_activity_task`); its ARN.
+
+        Activities need not be created to be used; creating one deleted before makes it usable again.
+        """
         arn = name if name.startswith("arn:") else f"arn:aws:states:{self.region}:{self.account}:activity:{name}"
         if not ACTIVITY_ARN.fullmatch(arn):
             raise ValueError(f"not an activity name or ARN: {name!r}")
-        self._activity_arns.add(arn)
+        self.activities.create(arn)
         return arn
 
-    # -- starting -------------------------------------------------------------------------------
+    def delete_activity(self, activity_arn: str) -> None:
+        """``DeleteActivity``: tasks scheduled for it from now on fail (``ActivityScheduleFailed``) and
+        :meth:`get_activity_task` raises :class:`ActivityDoesNotExist`; tasks already queued stay."""
+        self.activities.delete(activity_arn)
 
-    def _entry_for(self, target: Any) -> StateMachineEntry:
-        if isinstance(target, str) and (target in self._names or target in self._machines):
-            return self.state_machine(target)
-        if isinstance(target, str) and target.startswith("arn:") and ":stateMachine:" in target:
-            return self.state_machine(target)
-        self._anonymous += 1
-        return self._machines[self.register(f"StateMachine-{self._anonymous}", target)]
+    # -- starting -------------------------------------------------------------------------------
 
     async def start(
         self,
@@ -215,85 +160,10 @@ class Engine:
         parent_arn: str | None = None,
     ) -> ExecutionHandle:
         """:meth:`start` without awaiting (on the engine's loop; nested executions use it)."""
-        group = self._group
+        group = self._host.group
         if group is None:
             raise RuntimeError("the engine is not running: use `async with Engine(...) as engine:`")
-        entry = self._entry_for(target)
-        data = _copy_input(input)
-        name = name or str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
-        prefix = f"arn:aws:states:{self._home(entry)}"
-        if entry.type == "EXPRESS":
-            arn = f"{prefix}:express:{entry.name}:{name}:{self.new_uuid()}"
-        else:
-            arn = f"{prefix}:execution:{entry.name}:{name}"
-        existing = self._executions.get(arn)
-        if existing is not None:
-            if existing.running and existing.execution.input == data:
-                return existing
-            raise ExecutionAlreadyExists(f"Execution Already Exists: '{arn}'")
-        execution = LiveExecution(
-            name=name, arn=arn, input=data, start_time=self.clock.now(), keep_history=self._history
-        )
-        handle = ExecutionHandle(self, entry, execution, parent_arn)
-        self._executions[arn] = handle
-        group.start_soon(self._run, handle, context)
-        return handle
-
-    def _home(self, entry: StateMachineEntry) -> str:
-        parts = entry.arn.split(":")
-        return f"{parts[3]}:{parts[4]}" if len(parts) > 4 else f"{self.region}:{self.account}"
-
-    async def _run(self, handle: ExecutionHandle, context: Mapping[str, Any] | None) -> None:
-        """Run one execution to its end (or abort); never raises into the task group."""
-        execution = handle.execution
-        entry = handle.entry
-        identity = {
-            "StateMachine": {"Id": entry.arn, "Name": entry.name},
-            "Execution": {"Id": execution.arn, "Name": execution.name},
-        }
-        merged = _merge(dict(context or {}), identity)
-
-        def adopt(**fields: Any) -> LiveExecution:
-            execution.input = fields.get("input", execution.input)
-            execution.start_time = fields.get("start_time", execution.start_time)
-            return execution
-
-        rng = random.Random(self._rng.getrandbits(64))
-        with anyio.CancelScope() as scope:
-            handle.scope = scope
-            if handle.abort_reason is not None:
-                scope.cancel()
-            try:
-                await execute(
-                    entry.machine,
-                    execution.input,
-                    resolvers=self._table,
-                    clock=self.clock,
-                    rng=rng,
-                    context=merged,
-                    max_payload_bytes=self._max_payload_bytes,
-                    history=self._history,
-                    execution_factory=adopt,
-                )
-            except Exception as e:  # an internal error: fail the execution, keep the engine alive
-                if execution.status == RUNNING:
-                    detail = "".join(traceback.format_exception_only(type(e), e)).strip()
-                    self._finish(handle, FAILED, RUNTIME, f"Internal error in asl: {detail}", "ExecutionFailed")
-        if execution.status == RUNNING:
-            error, cause = handle.abort_reason or (None, None)
-            self._finish(handle, ABORTED, error, cause, "ExecutionAborted")
-        handle.done.set()
-        execution.wake()
-
-    def _finish(self, handle: ExecutionHandle, status: str, error: str | None, cause: str | None, kind: str) -> None:
-        execution = handle.execution
-        now = self.clock.now()
-        execution.status = status
-        execution.error = error
-        execution.cause = cause
-        execution.stop_time = now
-        details = {k: v for k, v in (("error", error), ("cause", cause)) if v is not None}
-        execution.record(kind, now, execution.last_event_id, details)
+        return launch(self, group, self._machines.entry_for(target), input, name, context, parent_arn)
 
     # -- following and stopping ---------------------------------------------------------------
 
@@ -313,12 +183,8 @@ class Engine:
     ) -> list[dict[str, Any]]:
         """``ListExecutions``: executions (newest first), of one state machine and/or one status."""
         arn = self.state_machine(state_machine).arn if state_machine is not None else None
-        found = [
-            h.summary()
-            for h in reversed(self._executions.values())
-            if (arn is None or h.state_machine_arn == arn) and (status is None or h.status == status)
-        ]
-        return found
+        handles = reversed(self._executions.values())
+        return [h.summary() for h in handles if arn in (None, h.state_machine_arn) and status in (None, h.status)]
 
     def handles(self) -> list[ExecutionHandle]:
         """Every execution's handle, in start order."""
@@ -326,12 +192,7 @@ class Engine:
 
     def abort(self, handle: ExecutionHandle, error: str | None = None, cause: str | None = None) -> None:
         """Ask a running execution to stop (``ABORTED``) without waiting; :meth:`stop` waits."""
-        if not handle.running:
-            return
-        if handle.abort_reason is None:
-            handle.abort_reason = (error, cause)
-        if handle.scope is not None:
-            handle.scope.cancel()
+        handle.abort(error, cause)
 
     async def stop(self, execution_arn: str, *, error: str | None = None, cause: str | None = None) -> dict[str, Any]:
         """``StopExecution``: abort the execution and wait until all its tasks and branches are gone.
@@ -352,12 +213,6 @@ class Engine:
 
     # -- tokens and activities ------------------------------------------------------------------
 
-    def _on_loop(self, fn: Callable[..., T], *args: Any) -> T:
-        """Call ``fn`` on the engine's loop: directly there, through anyio from another thread."""
-        if self._thread is None or self._thread == threading.get_ident():
-            return fn(*args)
-        return anyio.from_thread.run_sync(fn, *args, token=self._loop_token)
-
     def send_task_success(self, task_token: str, output: Any = None) -> None:
         """``SendTaskSuccess``: the task of ``task_token`` succeeds with ``output`` (JSON data).
 
@@ -365,19 +220,19 @@ class Engine:
         :class:`TaskDoesNotExist` for a token this engine never issued, :class:`TaskTimedOut` for
         one whose task already ended, :class:`InvalidOutput` for output that is not JSON.
         """
-        self._on_loop(self.tokens.succeed, task_token, output)
+        self._host.call(self.tokens.succeed, task_token, output)
 
     def send_task_failure(self, task_token: str, error: str | None = None, cause: str | None = None) -> None:
         """``SendTaskFailure``: the task of ``task_token`` fails with ``error`` and ``cause``."""
-        self._on_loop(self.tokens.fail, task_token, error, cause)
+        self._host.call(self.tokens.fail, task_token, error, cause)
 
     def send_task_heartbeat(self, task_token: str) -> None:
         """``SendTaskHeartbeat``: restart the ``HeartbeatSeconds`` timer of the task."""
-        self._on_loop(self.tokens.heartbeat, task_token)
+        self._host.call(self.tokens.heartbeat, task_token)
 
     def pending_tasks(self, execution_arn: str | None = None) -> list[PendingTask]:
         """Callback and activity tasks waiting for an answer (of one execution, if given), oldest first."""
-        tasks = self._on_loop(self.tokens.pending)
+        tasks = self._host.call(self.tokens.pending)
         return [t for t in tasks if execution_arn is None or t.execution_arn == execution_arn]
 
     async def get_activity_task(
@@ -386,18 +241,14 @@ class Engine:
         """``GetActivityTask``: the oldest task queued for the activity, waiting for one to come.
 
         Waits at most ``timeout`` seconds (None: until a task comes) and then returns None, as
-        AWS's long poll returns no task. The heartbeat timer of the task starts now.
+        AWS's long poll returns no task. The task's ``ActivityStarted`` event (with
+        ``workerName``) is recorded and its heartbeat timer starts now.
         """
-        if not ACTIVITY_ARN.fullmatch(activity_arn):
-            raise ActivityDoesNotExist(f"Activity Does Not Exist: '{activity_arn}'")
-        task = await self.activities.get(activity_arn, self.tokens, timeout)
-        if task is None:
-            return None
-        return ActivityTask(task.token, task.input, activity_arn, task.execution_arn, task.state_name)
+        return await get_activity_task(self, activity_arn, worker_name, timeout)
 
     def new_token(self) -> str:
         """A fresh task token."""
-        return "".join(f"{self._rng.getrandbits(32):08x}" for _ in range(8))
+        return f"{self._rng.getrandbits(256):064x}"
 
     def new_uuid(self) -> str:
         """A fresh UUID (from the engine's RNG, so seeded engines repeat)."""
@@ -408,28 +259,16 @@ class Engine:
     # -- lifetime -------------------------------------------------------------------------------
 
     async def __aenter__(self) -> Engine:
-        if self._group is not None:
-            raise RuntimeError("this engine is already running")
-        group = anyio.create_task_group()
-        await group.__aenter__()
-        self._group = group
-        self._thread = threading.get_ident()
-        self._loop_token = anyio.lowlevel.current_token()
+        await self._host.open()
         return self
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> bool | None:
         """Abort every execution still running, wait for them to end, and stop the engine."""
-        group = self._group
-        assert group is not None
         for handle in list(self._executions.values()):
             self.abort(handle, "Engine.Closed", _CLOSED_CAUSE)
-        try:
-            return await group.__aexit__(exc_type, exc, tb)
-        finally:
-            self._group = None
-            self._thread = None
+        return await self._host.close(exc_type, exc, tb)
 
     def serve(self, main: Callable[[Engine], Awaitable[T]]) -> T:
         """Run ``await main(engine)`` inside this engine, on the clock's event loop; its result.
@@ -437,18 +276,9 @@ class Engine:
         The synchronous way in: under a :class:`~asl.testing.VirtualClock` every timer of every
         execution (waits, retries, timeouts, heartbeats) finishes at once.
         """
+        return serve(self, main)
 
-        async def outer() -> T:
-            async with self:
-                return await main(self)
-
-        factory = self.clock.loop_factory()
-        options = {"loop_factory": factory} if factory is not None else {}
-        result: T = anyio.run(outer, backend="asyncio", backend_options=options)
-        return result
-
-    @contextmanager
-    def blocking(self) -> Iterator[BlockingEngine]:
+    def blocking(self) -> AbstractContextManager[BlockingEngine]:
         """A synchronous facade: the engine runs on its own thread while the block lasts.
 
         ::
@@ -458,25 +288,10 @@ class Engine:
                 engine.send_task_success(token, {"approved": True})
                 print(handle.result())
         """
-        from ._blocking import BlockingEngine
-
-        factory = self.clock.loop_factory()
-        options = {"loop_factory": factory} if factory is not None else {}
-        with anyio.from_thread.start_blocking_portal("asyncio", options) as portal, portal.wrap_async_context_manager(
-            self
-        ):
-            yield BlockingEngine(self, portal)
+        return blocking(self)
 
     def __repr__(self) -> str:
-        return f"Engine(state_machines={sorted(self._names)!r}, executions={len(self._executions)})"
+        return f"Engine(state_machines={self._machines.names()!r}, executions={len(self._executions)})"
 
     list = list_executions
-
-
-def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
-    """``base`` with ``extra`` merged in, one level of sections deep (``extra`` wins)."""
-    for key, value in extra.items():
-        section = base.get(key)
-        base[key] = {**section, **value} if isinstance(section, Mapping) and isinstance(value, Mapping) else value
-    return base
 

@@ -4,12 +4,14 @@
 after every lookup and decides how a Task runs:
 
 * ``.waitForTaskToken`` resources: the user's resolver (if any) runs with the token
-  (``call.task_token``, also ``$$.Task.Token``), then the task waits until the token is answered
+  (``call.task_token``, also ``$$.Task.Token``; a new one for each attempt), ``TaskSubmitted``
+  records what it returned, then the task waits until the token is answered
   (``send_task_success`` / ``send_task_failure``), with ``HeartbeatSeconds`` enforced
-  (``States.HeartbeatTimeout``); ``TimeoutSeconds`` still bounds the whole task (``States.Timeout``).
+  (``States.HeartbeatTimeout``, recorded as ``TaskTimedOut``); ``TimeoutSeconds`` still bounds
+  the whole task (``States.Timeout``).
 * activity ARNs (``arn:aws:states:<region>:<account>:activity:<name>``): a resolver registered for the
   ARN serves the task directly; otherwise the task is queued for ``get_activity_task`` workers and
-  waits for their answer like a callback.
+  waits for their answer like a callback (:mod:`._activities`).
 * ``arn:aws:states:::states:startExecution`` (request-response, ``.sync``, ``.sync:2``,
   ``.waitForTaskToken``): a child execution of a registered state machine (:mod:`._nested`).
 * ``arn:aws:states:::aws-sdk:sfn:sendTaskSuccess`` / ``sendTaskFailure`` / ``sendTaskHeartbeat``:
@@ -29,30 +31,36 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from ..errors import RUNTIME, StatesError
-from ..resolvers import PLAIN, Binding, Submit, TaskCall
+from ..resolvers import PLAIN, Binding, Submit, TaskCall, invoke_envelope, live_context
+from ._activities import ACTIVITY_ARN, schedule_activity
 from ._errors import EngineError
 from ._nested import run_sync, start_execution
-from ._tokens import PendingTask
+from ._tokens import PendingTask, execution_arn
 
 if TYPE_CHECKING:
     from ._engine import Engine
 
-__all__ = ["ACTIVITY_ARN", "EngineIntegrations"]
+__all__ = ["EngineIntegrations"]
 
-ACTIVITY_ARN: Final = re.compile(r"arn:[^:]+:states:[^:]+:[^:]+:activity:[^:]+")
 _START: Final = re.compile(r"arn:[^:]+:states:::states:startExecution(?:\.(?P<pattern>sync(?::2)?|waitForTaskToken))?")
 _SEND: Final = re.compile(r"arn:[^:]+:states:::aws-sdk:sfn:(?P<action>sendTask(?:Success|Failure|Heartbeat))")
 _CALLBACK: Final = ".waitForTaskToken"
+_LAMBDA_CALLBACK: Final = re.compile(r"arn:[^:]+:states:::lambda:invoke\.waitForTaskToken")
 
 
 def _is_glob(key: str) -> bool:
     return any(c in key for c in "*?[")
 
 
-def _execution_arn(call: TaskCall) -> str:
-    execution = call.context.get("Execution")
-    ident = execution.get("Id") if isinstance(execution, Mapping) else None
-    return ident if isinstance(ident, str) else ""
+def _submitted(call: TaskCall, response: Any) -> None:
+    """``TaskSubmitted``: the call went out; ``response`` is what the service answered."""
+    events = call.events
+    if events is None:
+        return
+    if response is not None and _LAMBDA_CALLBACK.fullmatch(call.resource):
+        size = len(json.dumps(response, ensure_ascii=False).encode())
+        response = invoke_envelope(response, size, call)  # the Invoke response
+    events.submitted(response)
 
 
 def _nothing(_payload: Any) -> None:
@@ -111,40 +119,22 @@ class EngineIntegrations:
         return None
 
     async def _callback(self, payload: Any, call: TaskCall, submit: Submit) -> Any:
-        """Register the token, run the resolver, wait for the answer."""
+        """Register the token, run the resolver (``TaskSubmitted``), wait for the answer."""
         token = call.task_token
         if token is None:  # not a .waitForTaskToken state after all (a resolver keyed by name, say)
             return await submit(call)
         tokens = self._engine.tokens
-        task = tokens.open(
-            PendingTask(token, _execution_arn(call), call.state_name, call.resource, payload, call.heartbeat_seconds)
-        )
+        owner = execution_arn(live_context(call))
+        task = tokens.open(PendingTask(token, owner, call.state_name, call.resource, payload, call.heartbeat_seconds))
         try:
-            await submit(call)
+            _submitted(call, await submit(call))
             return await task.wait()
         finally:
             tokens.close(token)
 
-    async def _activity(self, payload: Any, call: TaskCall, _submit: Submit) -> Any:
+    async def _activity(self, payload: Any, call: TaskCall, submit: Submit) -> Any:
         """Queue the task for ``get_activity_task`` workers and wait for their answer."""
-        engine = self._engine
-        token = engine.new_token()
-        task = engine.tokens.open(
-            PendingTask(
-                token,
-                _execution_arn(call),
-                call.state_name,
-                call.resource,
-                payload,
-                call.heartbeat_seconds,
-                started=False,
-            )
-        )
-        try:
-            engine.activities.put(call.resource, task)
-            return await task.wait()
-        finally:
-            engine.tokens.close(token)
+        return await schedule_activity(self._engine, payload, call, submit)
 
 
 # -- aws-sdk:sfn:sendTask* ------------------------------------------------------------------------

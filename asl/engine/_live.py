@@ -175,6 +175,15 @@ class ExecutionHandle:
                 continue
             await changed.wait()
 
+    def abort(self, error: str | None = None, cause: str | None = None) -> None:
+        """Ask the execution to stop (``ABORTED`` with ``error`` and ``cause``) without waiting."""
+        if not self.running:
+            return
+        if self.abort_reason is None:
+            self.abort_reason = (error, cause)
+        if self.scope is not None:
+            self.scope.cancel()
+
     async def stop(self, error: str | None = None, cause: str | None = None) -> None:
         """Abort the execution (``ABORTED``) and wait until every task, branch and iteration is gone."""
         await self._engine.stop(self.arn, error=error, cause=cause)

@@ -2,7 +2,8 @@
 
 * request-response: the child starts and the task's result is the ``StartExecution`` response
   (``ExecutionArn``, ``StartDate``, ``SdkHttpMetadata``, ``SdkResponseMetadata``);
-* ``.sync``: the task waits for the child; its result is the ``DescribeExecution`` shape with
+* ``.sync``: the task records ``TaskSubmitted`` (the ``StartExecution`` response) and waits for
+  the child; its result is the ``DescribeExecution`` shape with
   ``Input`` and ``Output`` as JSON text (``.sync:2``: as JSON values). A child that does not
   succeed fails the task with ``States.TaskFailed`` whose cause is that shape (with the child's
   ``Error`` and ``Cause``) as JSON text. When the task is cancelled (its ``TimeoutSeconds``, or the
@@ -28,8 +29,9 @@ import anyio
 
 from ..errors import RUNTIME, TASK_FAILED, StatesError
 from ..execution import SUCCEEDED
-from ..resolvers import TaskCall, sdk_metadata
+from ..resolvers import TaskCall, live_context, sdk_metadata
 from ._errors import EngineError
+from ._tokens import execution_arn
 
 if TYPE_CHECKING:
     from ._engine import Engine
@@ -81,14 +83,13 @@ async def _start_child(engine: Engine, payload: Any, call: TaskCall) -> Executio
             f"The parameters of state '{call.state_name}' need a StateMachineArn string to start an execution.",
         )
     name = payload.get("Name")
-    execution = call.context.get("Execution")
-    parent = execution.get("Id") if isinstance(execution, Mapping) else None
+    parent = execution_arn(live_context(call))
     try:
         return engine.launch(
             payload["StateMachineArn"],
             _child_input(payload),
             name=name if isinstance(name, str) else None,
-            parent_arn=parent if isinstance(parent, str) else None,
+            parent_arn=parent or None,
         )
     except EngineError as err:
         raise sfn_error(err, engine) from None
@@ -141,6 +142,8 @@ def sync_result(child: ExecutionHandle, *, version_2: bool) -> dict[str, Any]:
 async def run_sync(engine: Engine, payload: Any, call: TaskCall, *, version_2: bool) -> dict[str, Any]:
     """``.sync`` / ``.sync:2``: start the child and wait for it; stop it if this task is cancelled."""
     child = await _start_child(engine, payload, call)
+    if call.events is not None:
+        call.events.submitted(_response(engine, child))
     try:
         await child.done.wait()
     except anyio.get_cancelled_exc_class():

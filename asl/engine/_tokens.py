@@ -1,4 +1,4 @@
-"""Task tokens: the tasks waiting for ``send_task_success`` / ``send_task_failure``, and activity queues.
+"""Task tokens: the tasks waiting for ``send_task_success`` / ``send_task_failure`` / ``send_task_heartbeat``.
 
 A :class:`PendingTask` is opened when a ``.waitForTaskToken`` or activity task starts and closed
 when it ends for any reason (answered, failed, timed out, cancelled). Answers for a closed
@@ -10,7 +10,8 @@ moves calls from other threads onto it.
 from __future__ import annotations
 
 import json
-from collections import OrderedDict, deque
+from collections import OrderedDict
+from collections.abc import Mapping
 from typing import Any, Final
 
 import anyio
@@ -19,7 +20,7 @@ import attrs
 from ..errors import HEARTBEAT_TIMEOUT, StatesError
 from ._errors import InvalidOutput, InvalidToken, TaskDoesNotExist, TaskTimedOut
 
-__all__ = ["ActivityQueues", "ActivityTask", "PendingTask", "TokenRegistry"]
+__all__ = ["PendingTask", "TokenRegistry", "check_token", "execution_arn", "json_output"]
 
 #: Closed tokens remembered (to answer TaskTimedOut rather than TaskDoesNotExist).
 _CLOSED_MEMORY: Final = 100_000
@@ -45,6 +46,8 @@ class PendingTask:
     """False while an activity task waits for a worker (heartbeats are not due before)."""
     outcome: tuple[Any, ...] | None = attrs.field(default=None, repr=False)
     """``("success", output)`` or ``("failure", error, cause)`` once answered."""
+    events: Any = attrs.field(default=None, repr=False)
+    """The task's history recorder (an activity task records ``ActivityStarted`` through it)."""
     _changed: anyio.Event | None = attrs.field(default=None, repr=False, alias="changed")
 
     def notify(self) -> None:
@@ -73,22 +76,11 @@ class PendingTask:
         raise StatesError(self.outcome[1], self.outcome[2])
 
 
-@attrs.frozen
-class ActivityTask:
-    """What ``get_activity_task`` hands a worker."""
-
-    task_token: str
-    """Answer with ``send_task_success(task_token, output)`` / ``send_task_failure`` / heartbeat."""
-    input: Any
-    """The task's effective input (JSON data)."""
-    activity_arn: str
-    execution_arn: str
-    state_name: str
-
-    @property
-    def input_text(self) -> str:
-        """The input as JSON text, as ``GetActivityTask`` returns it."""
-        return json.dumps(self.input, ensure_ascii=False, separators=(",", ":"))
+def execution_arn(context: Mapping[str, Any]) -> str:
+    """``$$.Execution.Id`` of a task's context object ("" if absent)."""
+    execution = context.get("Execution")
+    ident = execution.get("Id") if isinstance(execution, Mapping) else None
+    return ident if isinstance(ident, str) else ""
 
 
 def check_token(token: Any) -> str:
@@ -152,51 +144,11 @@ class TokenRegistry:
         task.notify()
 
     def fail(self, token: Any, error: str | None, cause: str | None) -> None:
-        """Fail the task of ``token`` with ``error`` and ``cause``."""
+        """Fail the task of ``token`` with ``error`` and ``cause`` (either may be None: absent)."""
         task = self._find(token)
-        task.outcome = ("failure", error if error is not None else "", cause)
+        task.outcome = ("failure", error, cause)
         task.notify()
 
     def heartbeat(self, token: Any) -> None:
         """Restart the heartbeat timer of ``token``'s task."""
         self._find(token).notify()
-
-
-class ActivityQueues:
-    """Activity tasks waiting for a worker, one FIFO queue per activity ARN."""
-
-    __slots__ = ("_queues", "_ready")
-
-    def __init__(self) -> None:
-        self._queues: dict[str, deque[PendingTask]] = {}
-        self._ready: dict[str, anyio.Event] = {}
-
-    def put(self, activity_arn: str, task: PendingTask) -> None:
-        """Queue ``task`` and wake a waiting worker."""
-        self._queues.setdefault(activity_arn, deque()).append(task)
-        ready = self._ready.pop(activity_arn, None)
-        if ready is not None:
-            ready.set()
-
-    def _take(self, activity_arn: str, registry: TokenRegistry) -> PendingTask | None:
-        queue = self._queues.get(activity_arn)
-        while queue:
-            task = queue.popleft()
-            if registry.is_open(task):  # skip tasks that ended while queued
-                return task
-        return None
-
-    async def get(self, activity_arn: str, registry: TokenRegistry, timeout: float | None) -> PendingTask | None:
-        """The oldest queued task of ``activity_arn``, waiting up to ``timeout`` seconds; None if none came."""
-        with anyio.move_on_after(timeout):
-            while True:
-                task = self._take(activity_arn, registry)
-                if task is not None:
-                    task.started = True
-                    task.notify()
-                    return task
-                ready = self._ready.get(activity_arn)
-                if ready is None:
-                    ready = self._ready[activity_arn] = anyio.Event()
-                await ready.wait()
-        return None

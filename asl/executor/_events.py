@@ -14,7 +14,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from .._home import states_prefix
-from ..errors import RUNTIME, TIMEOUT
+from ..errors import HEARTBEAT_TIMEOUT, RUNTIME, TIMEOUT
 from ._frame import Frame
 
 if TYPE_CHECKING:
@@ -65,6 +65,10 @@ class DetachedFrame(Frame):
         return self.last_event
 
     def record_at(self, timestamp: float, event_type: str, details: dict[str, Any]) -> int:
+        """Count an event without keeping it."""
+        return self.record(event_type)
+
+    def record_details(self, event_type: str, details: dict[str, Any]) -> int:
         """Count an event without keeping it."""
         return self.record(event_type)
 
@@ -156,36 +160,45 @@ _SERVICE_PREFIX = "arn:aws:states:::"
 
 
 @functools.lru_cache(maxsize=256)
-def _classify(resource: str) -> tuple[str, tuple[tuple[str, str], ...]]:
-    """(event type prefix, the identifying details every event of that resource carries)."""
+def _classify(resource: str) -> tuple[str, dict[str, str]]:
+    """(event type prefix, the identifying details every event of that resource carries).
+
+    The dict is shared by every call for ``resource``: never change it (copy it into details).
+    """
     parts = resource.split(":")
     if len(parts) >= 7 and parts[0] == "arn" and parts[2] == "lambda" and parts[5] == "function":
-        return "LambdaFunction", ()
+        return "LambdaFunction", {}
     if len(parts) >= 7 and parts[0] == "arn" and parts[2] == "states" and parts[5] == "activity":
-        return "Activity", ()
+        return "Activity", {}
     rest = resource[len(_SERVICE_PREFIX) :] if resource.startswith(_SERVICE_PREFIX) else resource
     pieces = rest.split(":")
     cut = 2 if pieces[0] == "aws-sdk" and len(pieces) > 2 else 1
     if len(pieces) <= cut:
-        return "Task", (("resourceType", ""), ("resource", resource))
-    return "Task", (("resourceType", ":".join(pieces[:cut])), ("resource", ":".join(pieces[cut:])))
+        return "Task", {"resourceType": "", "resource": resource}
+    return "Task", {"resourceType": ":".join(pieces[:cut]), "resource": ":".join(pieces[cut:])}
 
 
 class TaskEvents:
     """Records the events of one Task attempt on its frame."""
 
-    __slots__ = ("frame", "ident", "kind", "resource")
+    __slots__ = ("frame", "ident", "kept", "kind", "resource")
 
     def __init__(self, frame: Frame, resource: str) -> None:
         self.frame = frame
         self.resource = resource
+        self.kept = frame.run.execution.keep_history
+        """Whether the events are kept (else only counted: their details are never built)."""
         kind, ident = _classify(resource)
         self.kind = kind
         """``Task``, ``LambdaFunction`` or ``Activity``: the prefix of the event types."""
-        self.ident = dict(ident)
+        self.ident = ident
+        """The details every event of the resource carries (shared: copied into each event's, never changed)."""
 
     def scheduled(self, payload: Any, timeout: float | None, heartbeat: float | None) -> None:
         """``TaskScheduled`` (with the region and the parameters) or ``...Scheduled`` with the input."""
+        if not self.kept:
+            self.frame.record_details(self.kind + "Scheduled", {})
+            return
         if self.kind == "Task":
             arn_parts = self.frame.run.execution.arn.split(":")
             region = arn_parts[3] if len(arn_parts) > 3 else ""
@@ -196,20 +209,39 @@ class TaskEvents:
             details["timeoutInSeconds"] = int(timeout) if float(timeout).is_integer() else timeout
         if heartbeat is not None and self.kind != "LambdaFunction":
             details["heartbeatInSeconds"] = heartbeat
-        self.frame.record(self.kind + "Scheduled", **details)
+        self.frame.record_details(self.kind + "Scheduled", details)
 
-    def started(self) -> None:
-        """``...Started`` (a Lambda function's and an activity's carry no details here)."""
-        self.frame.record(self.kind + "Started", **self.ident)
+    def started(self, worker_name: str | None = None) -> None:
+        """``...Started`` (a Lambda function's carries no details; an activity's the worker's name, if given)."""
+        if worker_name is not None and self.kept:
+            self.frame.record_details(self.kind + "Started", {"workerName": worker_name})
+        else:
+            self.frame.record_details(self.kind + "Started", {**self.ident})
+
+    def submitted(self, output: Any = None) -> None:
+        """(engine) ``TaskSubmitted``: a callback or ``.sync`` call went out; ``output`` is the
+        service's response (None: no response to show)."""
+        if output is None:
+            self.frame.record("TaskSubmitted", **self.ident)
+        else:
+            self.frame.record("TaskSubmitted", **self.ident, output=output)
+
+    def schedule_failing(self) -> None:
+        """(engine) The task could not be scheduled: its failure is recorded as ``...ScheduleFailed``."""
+        self.kind += "Schedule"
 
     def succeeded(self, output: Any) -> None:
         """``...Succeeded`` with the result."""
-        self.frame.record(self.kind + "Succeeded", **self.ident, output=output)
+        self.frame.record_details(self.kind + "Succeeded", {**self.ident, "output": output} if self.kept else {})
 
     def failed(self, err: StatesError) -> None:
-        """``...Failed`` with the error and cause."""
-        self.frame.record(self.kind + "Failed", **self.ident, error=err.error, cause=err.cause)
+        """``...Failed`` with the error and cause (``...TimedOut`` for a heartbeat timeout)."""
+        if err.error == HEARTBEAT_TIMEOUT:
+            self.timed_out(err)
+            return
+        self.frame.record_details(self.kind + "Failed", {**self.ident, "error": err.error, "cause": err.cause})
 
-    def timed_out(self) -> None:
-        """``...TimedOut`` (error ``States.Timeout``)."""
-        self.frame.record(self.kind + "TimedOut", **self.ident, error=TIMEOUT, cause=None)
+    def timed_out(self, err: StatesError | None = None) -> None:
+        """``...TimedOut`` (error ``States.Timeout``, or ``err``'s error and cause)."""
+        error, cause = (TIMEOUT, None) if err is None else (err.error, err.cause)
+        self.frame.record(self.kind + "TimedOut", **self.ident, error=error, cause=cause)

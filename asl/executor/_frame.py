@@ -135,6 +135,15 @@ class Frame:
         self.last_event = event_id
         return event_id
 
+    def record_details(self, event_type: str, details: dict[str, Any]) -> int:
+        """:meth:`record` with the details as a dict, kept as it is (no keyword arguments to pack)."""
+        run = self.run
+        execution = run.execution
+        now = run.clock.now() if execution.keep_history else 0.0
+        event_id = execution.record(event_type, now, self.last_event, details)
+        self.last_event = event_id
+        return event_id
+
     def record_at(self, timestamp: float, event_type: str, details: dict[str, Any]) -> int:
         """:meth:`record` with the time and the details given (the transition loop's fast path)."""
         event_id = self.run.execution.record(event_type, timestamp, self.last_event, details)

@@ -16,7 +16,8 @@ from ..errors import DATA_LIMIT_EXCEEDED, RUNTIME, TIMEOUT, StatesError
 from ..execution import FAILED, SUCCEEDED, TIMED_OUT, Execution
 from ..jsonata import Limits as JsonataLimits
 from ..jsonata import use_limits
-from ..limits import InvalidExecutionInput, Limits, transition_limit_cause
+from ..limits import Limits, execution_input, transition_limit_cause
+from ..limits import use as use_bounds
 from ._frame import Frame, Run
 from ._limits import MAX_PAYLOAD_BYTES, PayloadMeter
 from ._observe import TaskMocks, current_observer
@@ -115,14 +116,6 @@ async def _checkpoint(run: Run) -> None:
     await anyio.lowlevel.checkpoint()
 
 
-def _copy_input(data: Any) -> Any:
-    """The caller's input, copied; input nested too deeply to copy is refused, as AWS refuses it."""
-    try:
-        return copy_json(data)
-    except RecursionError:
-        raise InvalidExecutionInput("The execution input is nested too deeply to be JSON data.") from None
-
-
 def _deadline(*timeouts: float | None) -> float | None:
     """The earliest of the timeouts given (``None``: no timeout)."""
     given = [t for t in timeouts if t]
@@ -214,7 +207,8 @@ async def execute(
     ``max_payload_bytes`` is used instead of the ``max_payload_bytes`` argument.
     """
     start = clock.now()
-    data = _copy_input(data)
+    # (reliability) copied and checked as StartExecution checks it: InvalidExecutionInput
+    data = execution_input(data, limits.max_payload_bytes if limits is not None else max_payload_bytes)
     base = build_context(machine, data, start, rng, context)
     execution = execution_factory(
         name=base["Execution"]["Name"],
@@ -239,7 +233,10 @@ async def execute(
     execution.record("ExecutionStarted", start, 0, {"input": data, "roleArn": base["Execution"]["RoleArn"]})
     frame.last_event = 0
     timeout = _deadline(machine.timeout_seconds, limits.max_duration_seconds)
-    jsonata_limits = use_limits(JsonataLimits(limits.jsonata_timeout_seconds, limits.jsonata_max_depth))
+    jsonata_limits = use_limits(
+        JsonataLimits(limits.jsonata_timeout_seconds, limits.jsonata_max_depth, limits.max_value_chars)
+    )
+    bounds = use_bounds(limits)
     try:
         with anyio.fail_after(timeout) if timeout else nullcontext():
             output = await run_branch(frame, machine.root, data)
@@ -256,6 +253,7 @@ async def execute(
         execution.stop_time = clock.now()
         frame.record("ExecutionSucceeded", output=output)
     finally:
+        bounds.close()
         jsonata_limits.close()
     return execution
 

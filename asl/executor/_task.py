@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -18,7 +17,7 @@ import anyio
 from .._json import copy_json
 from ..errors import DATA_LIMIT_EXCEEDED, QUERY_EVALUATION_ERROR, RUNTIME, TIMEOUT, StatesError
 from ..limits import resolver_result
-from ..paths import PathNotFound
+from ..paths import PathNotFound, Template
 from ..resolvers import TaskCall, invoke, missing_resolver_error
 from ..retry import backoff_delay, matches
 from ..states import JSONATA
@@ -54,11 +53,14 @@ async def with_retry_catch(step: Step, raw: Any, attempt: Callable[[], Awaitable
         except StatesError as err:
             if err.error == RUNTIME:
                 raise
-            if await _retry(step, retriers, counts, err):
+            delay = _retry(step, retriers, counts, err)
+            if delay is not None:
+                if delay > 0:
+                    await step.frame.run.clock.sleep(delay)
                 continue
             state_failed(step, err)
             for index, catcher in enumerate(catchers):
-                if matches(catcher.error_equals, err.error):
+                if _matches(catcher.error_equals, err.error):
                     observer = step.frame.run.observer
                     if observer is not None:
                         observer.catch(step.frame.run.machine, step.state.name, index)
@@ -66,13 +68,27 @@ async def with_retry_catch(step: Step, raw: Any, attempt: Callable[[], Awaitable
             raise
 
 
-async def _retry(step: Step, retriers: Any, counts: list[int], err: StatesError) -> bool:
-    """Wait out the backoff of the first retrier matching ``err``; False when it may not retry."""
+_MATCHES: dict[tuple[tuple[str, ...], str], bool] = {}
+
+
+def _matches(error_equals: tuple[str, ...], error: str) -> bool:
+    """:func:`~asl.retry.matches`, remembered: a retried task tends to fail the same way again."""
+    key = (error_equals, error)
+    hit = _MATCHES.get(key)
+    if hit is None:
+        if len(_MATCHES) >= 4096:
+            _MATCHES.clear()
+        hit = _MATCHES[key] = matches(error_equals, error)
+    return hit
+
+
+def _retry(step: Step, retriers: Any, counts: list[int], err: StatesError) -> float | None:
+    """The backoff before the next attempt, by the first retrier matching ``err``; None when it may not retry."""
     for i, retrier in enumerate(retriers):
-        if not matches(retrier.error_equals, err.error):
+        if not _matches(retrier.error_equals, err.error):
             continue
         if counts[i] >= retrier.max_attempts:
-            return False
+            return None
         run = step.frame.run
         delay = backoff_delay(
             retrier.interval_seconds,
@@ -87,11 +103,12 @@ async def _retry(step: Step, retriers: Any, counts: list[int], err: StatesError)
             run.observer.retry(run.machine, step.state.name, i)
         step.retry_count += 1
         run.execution.record_retry(step.state.name)
-        step.context["State"]["RetryCount"] = step.retry_count
-        if delay > 0:
-            await run.clock.sleep(delay)
-        return True
-    return False
+        context = step.context
+        context["State"]["RetryCount"] = step.retry_count
+        if "Task" in context:  # (engine) each attempt of a callback task has a token of its own
+            context["Task"] = {"Token": run.new_token()}
+        return delay
+    return None
 
 
 def _caught(step: Step, catcher: Catcher, raw: Any, err: StatesError) -> Outcome:
@@ -122,21 +139,74 @@ async def task_state(step: Step, raw: Any) -> Outcome:
         except StatesError as err:
             state_failed(step, err)
             raise
-    return await with_retry_catch(step, raw, lambda: _jsonpath_attempt(step, state, raw))
+    memo: list[Any] | None = [] if _inputs_repeat(state) else None
+    return await with_retry_catch(step, raw, lambda: _jsonpath_attempt(step, state, raw, memo))
 
 
-async def _jsonpath_attempt(step: Step, state: TaskState, raw: Any) -> Outcome:
-    data = input_path(step, raw)
-    payload = data if state.parameters is None else step.evaluate(state.parameters, data)
-    timeout = _jsonpath_timeout(step, state, data)
-    credentials: Any = state.credentials
-    if credentials is not None:
-        credentials = step.evaluate(credentials, data)
-    heartbeat = state.heartbeat_seconds
-    if state.heartbeat_seconds_path is not None:  # (engine) callback and activity heartbeats
-        heartbeat = _positive_int(step, step.path(state.heartbeat_seconds_path, data), "HeartbeatSecondsPath")
-    result = await call_resolver(step, state, payload, timeout, credentials, heartbeat)  # type: ignore[arg-type]
+async def _jsonpath_attempt(step: Step, state: TaskState, raw: Any, memo: list[Any] | None = None) -> Outcome:
+    """One attempt; ``memo`` (when every attempt gets the same inputs) keeps the first one's."""
+    if memo:
+        payload, timeout, credentials, heartbeat = memo
+    else:
+        data = input_path(step, raw)
+        payload = data if state.parameters is None else step.evaluate(state.parameters, data)
+        timeout = _jsonpath_timeout(step, state, data)
+        credentials = state.credentials
+        if credentials is not None:
+            credentials = step.evaluate(credentials, data)  # type: ignore[arg-type]
+        heartbeat = state.heartbeat_seconds
+        if state.heartbeat_seconds_path is not None:  # (engine) callback and activity heartbeats
+            heartbeat = _positive_int(step, step.path(state.heartbeat_seconds_path, data), "HeartbeatSecondsPath")
+        if memo is not None:
+            memo[:] = (payload, timeout, credentials, heartbeat)
+    result = await call_resolver(step, state, payload, timeout, credentials, heartbeat)
     return finish_with_result(step, raw, result)
+
+
+#: Intrinsic functions whose value changes from one call to the next.
+_RANDOM_INTRINSICS = ("States.UUID", "States.MathRandom")
+_repeats_memo: dict[int, tuple[TaskState, bool]] = {}
+
+
+def _inputs_repeat(state: TaskState) -> bool:
+    """Whether every attempt of a JSONPath Task gets the same payload, timeout, credentials and
+    heartbeat, so a retry can reuse the first attempt's: nothing they read changes between
+    attempts (the input and the variables do not; ``$$`` does, its ``State.RetryCount``; a
+    random intrinsic does). Remembered per state (a compiled machine never changes)."""
+    hit = _repeats_memo.get(id(state))
+    if hit is not None and hit[0] is state:
+        return hit[1]
+    texts: list[Any] = [
+        path.text
+        for path in (state.input_path, state.timeout_seconds_path, state.heartbeat_seconds_path)
+        if path is not None
+    ]
+    for template in (state.parameters, state.credentials):
+        if template is not None:
+            texts.extend(_dynamic_values(template.value) if isinstance(template, Template) else [None])
+    answer = all(
+        isinstance(text, str) and "$$" not in text and not any(name in text for name in _RANDOM_INTRINSICS)
+        for text in texts
+    )
+    if len(_repeats_memo) >= 4096:
+        _repeats_memo.clear()
+    _repeats_memo[id(state)] = (state, answer)  # the reference keeps the id unique
+    return answer
+
+
+def _dynamic_values(value: Any) -> list[Any]:
+    """The values of every ``"key.$"`` member of a payload template, at any depth."""
+    found: list[Any] = []
+    if isinstance(value, dict):
+        for key, member in value.items():
+            if isinstance(key, str) and key.endswith(".$"):
+                found.append(member)
+            else:
+                found.extend(_dynamic_values(member))
+    elif isinstance(value, list):
+        for item in value:
+            found.extend(_dynamic_values(item))
+    return found
 
 
 async def _jsonata_attempt(step: Step, state: TaskState, raw: Any) -> Outcome:
@@ -206,21 +276,30 @@ async def call_resolver(
         kind.started()  # AWS starts the call and the service fails it
         kind.failed(err)
         raise err
-    kind.started()
+    if binding.around is None or kind.kind != "Activity":  # (engine) a queued activity starts when a worker takes it
+        kind.started()
+    context = step.context
+    task = context.get("Task")
+    token = task.get("Token") if task else None
     call = TaskCall(
         state_name=state.name,
         resource=resource,
         attempt=step.retry_count,
-        context=step.context,
-        task_token=step.context.get("Task", {}).get("Token"),
+        context=context,
+        task_token=token,
         credentials=credentials,
         heartbeat_seconds=heartbeat,
         request_bits=request_bits,
+        events=kind,
     )
     try:
-        with anyio.fail_after(timeout) if timeout else nullcontext():
-            # (reliability) copies both ways (the resolver may keep and change what it returned); JSON only
-            result = resolver_result(state.name, await invoke(binding, copy_json(payload), call))
+        # (reliability) copies both ways (the resolver may keep and change what it returned); JSON only
+        if timeout:
+            with anyio.fail_after(timeout):
+                result = await invoke(binding, copy_json(payload), call)
+        else:  # (perf) no context manager to enter and leave
+            result = await invoke(binding, copy_json(payload), call)
+        result = resolver_result(state.name, result)
     except TimeoutError:
         kind.timed_out()
         raise StatesError(TIMEOUT, None) from None

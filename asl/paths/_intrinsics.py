@@ -65,6 +65,8 @@ from typing import Any, Final, TypeAlias
 import attrs
 
 from asl.errors import INTRINSIC_FAILURE, StatesError
+from asl.limits import current as current_limits
+from asl.limits import json_chars_exceed, value_too_large_cause
 
 from ._base import PathSyntaxError, Scope
 from ._jsonpath import JsonPath, compile_path
@@ -267,6 +269,23 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _bounded(values: list[Any], extra: int = 0) -> None:
+    """(reliability) Refuse, before it is built, a result made of ``values`` (and ``extra``
+    characters) whose text would pass ``max_value_chars``; a value may share one large part
+    many times: its text counts every one. Scalars only: summed here, without the walk."""
+    limit = current_limits().max_value_chars
+    size = extra
+    for value in values:
+        kind = type(value)
+        if kind is str:
+            size += len(value)
+        elif kind is dict or kind is list:
+            size = -1
+            break
+    if size > limit or (size < 0 and json_chars_exceed(values, limit - extra)):
+        raise _Failure(value_too_large_cause(limit))
+
+
 # --------------------------------------------------------------------------- the functions
 
 
@@ -275,6 +294,7 @@ def _make_format(template: Argument) -> _Run:
     fixed = template.segments if isinstance(template, Literal) else None
     # the literal template as a str.format pattern (braces doubled), filled in one C call
     pattern = "{}".join(part.replace("{", "{{").replace("}", "}}") for part in fixed) if fixed else None
+    fixed_chars = sum(map(len, fixed)) if fixed else 0
 
     def run(args: list[Any], scope: Scope) -> str:
         segments = fixed
@@ -286,6 +306,7 @@ def _make_format(template: Argument) -> _Run:
                 f"the template has {len(segments) - 1} placeholder(s) '{{}}' "
                 f"but {len(values)} value(s) were given"
             )
+        _bounded(values, fixed_chars if fixed else sum(map(len, segments)))
         if pattern is not None:
             return pattern.format(*map(_format_value, values))
         parts = [segments[0]]
@@ -308,6 +329,7 @@ def _string_to_json(args: list[Any], scope: Scope) -> Any:
 
 
 def _json_to_string(args: list[Any], scope: Scope) -> str:
+    _bounded(args[:1])
     try:
         return json.dumps(args[0], ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError) as exc:
@@ -315,6 +337,7 @@ def _json_to_string(args: list[Any], scope: Scope) -> str:
 
 
 def _array_of(args: list[Any], scope: Scope) -> list[Any]:
+    _bounded(args)
     return list(args)
 
 

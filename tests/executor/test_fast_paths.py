@@ -196,7 +196,7 @@ def test_stack_trace_text_is_what_traceback_formats() -> None:
             fail()
         except ValueError as e:
             expected = traceback.format_list(traceback.extract_tb(e.__traceback__))
-            assert _own_frames(e.__traceback__) == expected
+            assert _own_frames(e.__traceback__)[0] == expected
 
 
 @settings(max_examples=200, deadline=None)
@@ -278,3 +278,110 @@ def test_sleep_in_a_cancelled_scope_is_cancelled() -> None:
 
     anyio.run(main, backend="asyncio", backend_options={"loop_factory": virtual.loop_factory()})
     assert reached == []
+
+
+# -- the Task attempt's shortcuts (issue 9) --------------------------------------------------
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.lists(inner, max_size=3).map(tuple)
+    | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+def _same_json(a: Any, b: Any) -> bool:
+    """Equal, with the same types at every level (``1`` is not ``1.0``, ``True`` is not ``1``)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same_json(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same_json(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_json_values)
+def test_a_lambda_result_is_what_the_json_round_trip_gives(value: Any) -> None:
+    """A Lambda Task's result is json.loads(json.dumps(result)), tuples and all, without the round trip."""
+    definition = single({"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f", "End": True})
+    output = asl.run(definition, {}, resolvers={"f": lambda _event: value}, clock=clock())
+    assert _same_json(output, json.loads(json.dumps(value)))
+
+
+def test_a_lambda_result_with_non_string_keys_goes_through_the_encoder() -> None:
+    """Keys that are not strings and Decimal values come out as the Lambda runtime's encoder writes them."""
+    from decimal import Decimal
+
+    definition = single({"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f", "End": True})
+    output = asl.run(definition, {}, resolvers={"f": lambda _event: {1: Decimal("1.5"), "t": (True,)}}, clock=clock())
+    assert output == {"1": 1.5, "t": [True]}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=0, max_value=2**128 - 1))
+def test_request_id_text_is_the_uuid4_of_its_bits(bits: int) -> None:
+    """The fast request id text is what uuid.UUID(int=bits, version=4) prints."""
+    import uuid
+
+    from asl.resolvers import _uuid4_text
+
+    assert _uuid4_text(bits) == str(uuid.UUID(int=bits, version=4))
+
+
+def test_each_attempt_gets_a_fresh_copy_of_a_reused_payload() -> None:
+    """A resolver that changes its payload and fails leaves the next attempt's payload as it was."""
+    seen: list[Any] = []
+
+    def spoils(payload: Any) -> Any:
+        seen.append(json.dumps(payload))
+        payload["x"] = "spoiled"
+        if len(seen) < 3:
+            raise ValueError("again")
+        return payload
+
+    definition = single(task(Parameters={"x.$": "$.x"}, Retry=[{"ErrorEquals": ["States.ALL"]}]))
+    output = asl.run(definition, {"x": 1}, resolvers={"S": spoils}, clock=clock())
+    assert seen == ['{"x": 1}'] * 3
+    assert output == {"x": "spoiled"}
+
+
+def test_a_random_intrinsic_is_drawn_again_on_each_attempt() -> None:
+    """Parameters holding States.UUID() give every attempt a new value (they are not reused)."""
+    seen: list[str] = []
+
+    def flaky(payload: Any) -> Any:
+        seen.append(payload["id"])
+        if len(seen) < 3:
+            raise ValueError("again")
+        return None
+
+    definition = single(task(Parameters={"id.$": "States.UUID()"}, Retry=[{"ErrorEquals": ["States.ALL"]}]))
+    asl.run(definition, {}, resolvers={"S": flaky}, clock=clock())
+    assert len(set(seen)) == 3
+
+
+def test_a_task_retrying_under_a_virtual_clock_can_still_be_cancelled() -> None:
+    """A scope cancelled by a failing resolver stops its retries under a VirtualClock promptly (not after 1000)."""
+    virtual = clock()
+    scopes: list[anyio.CancelScope] = []
+    calls = 0
+
+    def always_fails(_payload: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            scopes[0].cancel()
+        raise ValueError("no")
+
+    retry = [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 1000, "BackoffRate": 1}]
+
+    async def main() -> None:
+        with anyio.CancelScope() as scope:
+            scopes.append(scope)
+            await asl.run_async(single(task(Retry=retry)), {}, resolvers={"S": always_fails}, clock=virtual)
+
+    anyio.run(main, backend="asyncio", backend_options={"loop_factory": virtual.loop_factory()})
+    assert 3 <= calls <= 3 + 16
