@@ -22,6 +22,7 @@ from .errors import ExecutionFailed as ExecutionFailed
 from .errors import MissingResolvers as MissingResolvers
 from .errors import StatesError as StatesError
 from .execution import Execution as Execution
+from .limits import InvalidExecutionInput as InvalidExecutionInput
 from .parser import parse as parse
 from .parser import validate as validate
 from .resolvers import TaskCall as TaskCall
@@ -34,6 +35,7 @@ __all__ = [
     "Engine",
     "Execution",
     "ExecutionFailed",
+    "InvalidExecutionInput",
     "InvalidTestStateRequest",
     "MissingResolvers",
     "StateMachine",

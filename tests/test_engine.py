@@ -121,6 +121,20 @@ def test_input_that_is_not_json_is_invalid_execution_input() -> None:
     serve(main)
 
 
+def test_input_over_the_payload_quota_is_refused_at_start() -> None:
+    """An input longer than 256 KiB as JSON is refused by start, as StartExecution refuses it."""
+
+    async def main(engine: Engine) -> None:
+        with pytest.raises(InvalidExecutionInput, match="less than or equal to 262144") as refused:
+            await engine.start(PASS, {"s": "x" * 262_144})
+        assert (refused.value.code, isinstance(refused.value, asl.InvalidExecutionInput)) == (
+            "ValidationException",
+            True,
+        )
+
+    serve(main)
+
+
 def test_start_outside_the_engine_block_is_refused() -> None:
     """An engine that is not running refuses to start executions."""
     with pytest.raises(RuntimeError, match="async with Engine"):

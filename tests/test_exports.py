@@ -11,6 +11,7 @@ PUBLIC = {
     "Engine",
     "Execution",
     "ExecutionFailed",
+    "InvalidExecutionInput",
     "InvalidTestStateRequest",
     "MissingResolvers",
     "StateMachine",

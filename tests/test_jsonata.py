@@ -584,3 +584,15 @@ def test_validate_reports_syntax_errors() -> None:
 def test_validate_accepts_valid_expression() -> None:
     """A valid expression has no problem."""
     assert validate_expression("{% $states.input.value >= 20 and $states.input.value < 30 %}") is None
+
+
+def test_negating_a_function_names_it_undefined() -> None:
+    """'-$f' on a lambda fails with D1002 showing the function as 'undefined' (found by fuzzing: it crashed)."""
+    error = failure("{% ($f := function($n){ $n }; -$f) %}")
+    assert error.cause.endswith("D1002: Cannot negate a non-numeric value: undefined")
+
+
+def test_huge_value_in_an_error_message_is_not_written_out() -> None:
+    """An error about a value of 100 MB as JSON names its size instead of writing it."""
+    error = failure('{% ($s := $pad("", 1000000, "x"); -([1..100].$s)) %}')
+    assert error.cause.endswith("D1002: Cannot negate a non-numeric value: (a value of more than 10485760 characters)")

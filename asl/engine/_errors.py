@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from .. import limits
 from ..errors import ASLError
 
 __all__ = [
@@ -61,8 +62,11 @@ class ExecutionAlreadyExists(EngineError):
     """An execution of this state machine already has this name."""
 
 
-class InvalidExecutionInput(EngineError):
-    """The execution input is not JSON data (or not valid JSON text)."""
+class InvalidExecutionInput(EngineError, limits.InvalidExecutionInput):
+    """The execution input is not JSON data (or not valid JSON text), or is over the payload quota.
+
+    Also an :class:`asl.InvalidExecutionInput`, so one ``except`` serves ``asl.run`` and the engine.
+    """
 
 
 class StateMachineDoesNotExist(EngineError):

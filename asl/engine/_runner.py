@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
+from .. import limits
 from ..errors import RUNTIME
 from ..execution import ABORTED, FAILED, RUNNING
 from ..executor import execute
-from ..limits import NotJsonData, json_data
 from ._errors import ExecutionAlreadyExists, InvalidExecutionInput
 from ._live import ExecutionHandle, LiveExecution
 
@@ -31,12 +31,12 @@ if TYPE_CHECKING:
 __all__ = ["finish", "launch", "run_execution"]
 
 
-def _copy_input(value: Any) -> Any:
-    """A private copy of the input; InvalidExecutionInput when it is not JSON data."""
+def _checked_input(value: Any, max_bytes: int | None) -> Any:
+    """A private copy of the input, checked as StartExecution checks it (JSON data, size)."""
     try:
-        return json_data(value)
-    except NotJsonData as e:
-        raise InvalidExecutionInput(f"Invalid State Machine Execution Input: {e}") from None
+        return limits.execution_input(value, max_bytes)
+    except limits.InvalidExecutionInput as e:
+        raise InvalidExecutionInput(str(e), e.code) from None
 
 
 def _home(engine: Engine, entry: StateMachineEntry) -> str:
@@ -55,7 +55,7 @@ def launch(
     parent_arn: str | None,
 ) -> ExecutionHandle:
     """Start an execution of ``entry`` in ``group``; its handle."""
-    data = _copy_input(input)
+    data = _checked_input(input, engine._max_payload_bytes)
     name = name or engine.new_uuid()
     prefix = f"arn:aws:states:{_home(engine, entry)}"
     if entry.type == "EXPRESS":
