@@ -232,9 +232,18 @@ def _js_json(value: Any) -> str:
     if isinstance(value, int | float):
         return _js_number(float(value)) if isinstance(value, float) else str(value)
     try:
-        return _compact_json(_to_json(value))
+        plain = _to_json(value)
+        limit = _max_chars()
+        if json_chars_exceed(plain, limit):  # shown in a message: never written out in full
+            return f"(a value of more than {limit} characters)"
+        return _compact_json(plain)
     except (_UnsupportedResult, RecursionError, TypeError, ValueError):
-        return str(value)
+        if isinstance(value, _Symbol | _Jsonata.JFunction):
+            return "undefined"  # JSON.stringify of a function
+        try:
+            return str(value)
+        except Exception:  # a jsonata-python object whose repr fails
+            return type(value).__name__
 
 
 def _compact_json(value: Any) -> str:

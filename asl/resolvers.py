@@ -149,7 +149,7 @@ class TaskCall:
     @property
     def request_id(self) -> str:
         """The Lambda request id of this call (``x-amzn-RequestId``, an error's ``requestId``)."""
-        return str(uuid.UUID(int=self.request_bits, version=4))
+        return _uuid4_text(self.request_bits)
 
 
 def live_context(call: TaskCall) -> Mapping[str, Any]:
@@ -477,7 +477,7 @@ async def _call(binding: Binding, payload: Any, call: TaskCall, *, compact: bool
     except StatesError:
         raise
     except Exception as exc:
-        cause = lambda_error_cause(exc, compact=compact, request_id=_uuid4_text(call.request_bits))
+        cause = lambda_error_cause(exc, compact=compact, request_id=call.request_id)
         raise StatesError(type(exc).__name__, cause) from exc
     return out
 
@@ -492,7 +492,7 @@ def _uuid4_text(bits: int) -> str:
     return "-".join((h[:8], h[8:12], h[12:16], h[16:20], h[20:]))
 
 
-_STACK_TEXTS: dict[tuple[tuple[Any, int], ...], tuple[list[str], dict[str, str]]] = {}
+_STACK_TEXTS: dict[tuple[int, ...], tuple[list[str], dict[str, str], list[Any]]] = {}
 
 
 def _own_frames(tb: TracebackType | None) -> tuple[list[str], dict[str, str]]:
@@ -501,23 +501,30 @@ def _own_frames(tb: TracebackType | None) -> tuple[list[str], dict[str, str]]:
 
     Formatting reads source lines and parses them for carets (tens of µs a frame), so the
     text is remembered per sequence of (code, instruction): a retried task that fails the
-    same way again costs a dict lookup.
+    same way again costs a dict lookup. The key holds the code objects' ids (hashing a code
+    object hashes its constants); the entry keeps the code objects alive, so no other code
+    object can take one of those ids while the entry exists.
     """
     while tb is not None and tb.tb_frame.f_code.co_filename == _THIS_FILE:
         tb = tb.tb_next
-    key: list[tuple[Any, int]] = []
+    key: list[int] = []
     walk = tb
     while walk is not None:
-        key.append((walk.tb_frame.f_code, walk.tb_lasti))
+        key.append(id(walk.tb_frame.f_code))
+        key.append(walk.tb_lasti)
         walk = walk.tb_next
     frozen = tuple(key)
     hit = _STACK_TEXTS.get(frozen)
     if hit is None:
-        hit = (traceback.format_list(traceback.extract_tb(tb)), {})
+        codes: list[Any] = []
+        walk = tb
+        while walk is not None:
+            codes.append(walk.tb_frame.f_code)
+            walk = walk.tb_next
         if len(_STACK_TEXTS) >= 256:
             _STACK_TEXTS.clear()
-        _STACK_TEXTS[frozen] = hit
-    return hit
+        hit = _STACK_TEXTS[frozen] = (traceback.format_list(traceback.extract_tb(tb)), {}, codes)
+    return hit[0], hit[1]
 
 
 def _stack_json(tb: TracebackType | None, comma: str) -> str:

@@ -77,12 +77,15 @@ def _key_size(key: str) -> int:
 class PayloadMeter:
     """Sizes of JSON values in bytes, remembering large shared containers."""
 
-    __slots__ = ("_memo", "limit")
+    __slots__ = ("_last_small", "_memo", "limit")
 
     def __init__(self, limit: int | None = MAX_PAYLOAD_BYTES) -> None:
         self.limit = limit
         """The quota in bytes; ``None``: no quota."""
         self._memo: dict[int, tuple[Any, int]] = {}
+        self._last_small: Any = None
+        """The latest container found within the quota by one marshal call (a retried task's
+        payload is the same object on every attempt; data is never changed once made)."""
 
     def exceeds(self, value: Any) -> bool:
         """Whether ``value`` as compact UTF-8 JSON is over the limit (TypeError if not JSON)."""
@@ -117,6 +120,8 @@ class PayloadMeter:
         elif (kind is bool or kind is float or value is None) and limit >= 24:
             return False  # at most 24 bytes (-2.2250738585072014e-308)
         elif kind is dict or kind is list:
+            if value is self._last_small:
+                return False
             memo = self._memo
             if not memo or (
                 id(value) not in memo
@@ -131,6 +136,7 @@ class PayloadMeter:
                         # a big fresh container: measure it once the careful way so that it and
                         # its members are remembered, and the next state sharing them is cheap
                         self._estimate(value)
+                    self._last_small = value
                     return False
         return self.exceeds(value)
 
