@@ -26,6 +26,20 @@ import asl
 UPDATE_ITEM = "arn:aws:states:::dynamodb:updateItem"
 PAYMENT_METHODS = frozenset({"card", "paypal", "invoice"})
 
+GOOD_ORDER: dict[str, Any] = {
+    "orderId": "ord-1001",
+    "customer": "alice@example.com",
+    "sku": "WIDGET-1",
+    "quantity": 2,
+    "unitPrice": 19.99,
+    "paymentMethod": "card",
+}
+"""An order the workflow accepts: two widgets, paid by card."""
+BIG_ORDER: dict[str, Any] = {**GOOD_ORDER, "orderId": "ord-2001", "quantity": 3, "unitPrice": 499.0}
+"""An order large enough to need a reviewer's approval."""
+BAD_ORDER: dict[str, Any] = {**GOOD_ORDER, "orderId": "ord-1002", "quantity": 0}
+"""An order the validator rejects (no quantity)."""
+
 # The one update this table understands: take :q off the stock when there is enough.
 _DECREMENT = "SET stock = stock - :q"
 _ENOUGH_STOCK = "stock >= :q"

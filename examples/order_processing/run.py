@@ -17,19 +17,10 @@ import asl
 from asl.testing import VirtualClock
 
 sys.path.insert(0, str(Path(__file__).parent))
-from resolvers import Shop
+from resolvers import BAD_ORDER, GOOD_ORDER, Shop
 
 DEFINITION = Path(__file__).with_name("order_processing.asl.json")
 
-GOOD_ORDER = {
-    "orderId": "ord-1001",
-    "customer": "alice@example.com",
-    "sku": "WIDGET-1",
-    "quantity": 2,
-    "unitPrice": 19.99,
-    "paymentMethod": "card",
-}
-BAD_ORDER = {**GOOD_ORDER, "orderId": "ord-1002", "quantity": 0}
 
 
 def start(order: dict[str, Any], shop: Shop, clock: VirtualClock) -> asl.Execution:

@@ -17,7 +17,8 @@ import re
 from typing import Any
 
 import pytest
-from resolvers import UPDATE_ITEM, Shop
+from resolvers import BIG_ORDER, UPDATE_ITEM, Shop
+from resolvers import GOOD_ORDER as ORDER
 
 import asl
 from asl.testing import (
@@ -35,15 +36,6 @@ DEFINITION = "order_processing.asl.json"
 MOCKS = pytest.mark.asl_mock(config="MockConfigFile.json")
 """The marker with the file filled in: ``@MOCKS("HappyPath")`` picks a test case."""
 
-ORDER = {
-    "orderId": "ord-1001",
-    "customer": "alice@example.com",
-    "sku": "WIDGET-1",
-    "quantity": 2,
-    "unitPrice": 19.99,
-    "paymentMethod": "card",
-}
-BIG_ORDER = {**ORDER, "orderId": "ord-2001", "quantity": 3, "unitPrice": 499.0}
 SMALL_PATH = ["ValidateOrder", "CheckOrderValue", "ProcessPayment", "UpdateInventory", "OrderComplete"]
 
 

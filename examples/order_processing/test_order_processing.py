@@ -11,22 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from resolvers import InventoryTable, Shop
+from resolvers import BIG_ORDER, InventoryTable, Shop
+from resolvers import GOOD_ORDER as ORDER
 
 import asl
 from asl.testing import VirtualClock
 
 DEFINITION = Path(__file__).with_name("order_processing.asl.json")
 
-ORDER = {
-    "orderId": "ord-1001",
-    "customer": "alice@example.com",
-    "sku": "WIDGET-1",
-    "quantity": 2,
-    "unitPrice": 19.99,
-    "paymentMethod": "card",
-}
-BIG_ORDER = {**ORDER, "orderId": "ord-2001", "quantity": 3, "unitPrice": 499.0}
 
 
 @pytest.fixture

@@ -19,21 +19,11 @@ import asl
 from asl.testing import VirtualClock
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "order_processing"))
-from resolvers import Shop
+from resolvers import BAD_ORDER, BIG_ORDER, GOOD_ORDER, Shop
 
 HERE = Path(__file__).parent
 DEFINITION = HERE / "order_processing_jsonata.asl.json"
 
-GOOD_ORDER = {
-    "orderId": "ord-1001",
-    "customer": "alice@example.com",
-    "sku": "WIDGET-1",
-    "quantity": 2,
-    "unitPrice": 19.99,
-    "paymentMethod": "card",
-}
-BIG_ORDER = {**GOOD_ORDER, "orderId": "ord-2001", "quantity": 3, "unitPrice": 499.0}
-BAD_ORDER = {**GOOD_ORDER, "orderId": "ord-1002", "quantity": 0}
 
 
 def start(order: dict[str, Any], shop: Shop, clock: VirtualClock) -> asl.Execution:

@@ -19,20 +19,12 @@ import asl
 from asl.testing import VirtualClock
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "order_processing"))
-from resolvers import InventoryTable, Shop
+from resolvers import BIG_ORDER, InventoryTable, Shop
+from resolvers import GOOD_ORDER as ORDER
 
 HERE = Path(__file__).parent
 DEFINITION = HERE / "order_processing_jsonata.asl.json"
 
-ORDER = {
-    "orderId": "ord-1001",
-    "customer": "alice@example.com",
-    "sku": "WIDGET-1",
-    "quantity": 2,
-    "unitPrice": 19.99,
-    "paymentMethod": "card",
-}
-BIG_ORDER = {**ORDER, "orderId": "ord-2001", "quantity": 3, "unitPrice": 499.0}
 
 
 @pytest.fixture
