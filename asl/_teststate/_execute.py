@@ -19,7 +19,7 @@ from .._home import DEFAULT_ACCOUNT, states_prefix
 from .._time import format_timestamp
 from ..errors import EXCEED_TOLERATED_FAILURE_THRESHOLD, RUNTIME, StatesError
 from ..execution import Execution
-from ..executor._concurrent import _map_items, _max_concurrency, _tolerance, _tolerated
+from ..executor._concurrent import _map_items, _max_concurrency, _tolerance, _tolerated, item_selector
 from ..executor._distributed import iteration_inputs, read_items
 from ..executor._frame import Frame, Run
 from ..executor._limits import MAX_PAYLOAD_BYTES, PayloadMeter
@@ -355,7 +355,7 @@ async def _map(
     if percentage is not None:
         inspection["toleratedFailurePercentage"] = float(percentage)
     if state.item_selector is not None or state.item_batcher is not None:
-        inputs = iteration_inputs(step, state, raw, data, items, _selector(step, state, raw, data))
+        inputs = iteration_inputs(step, state, raw, data, items, item_selector(step, state, raw, data))
         inspection["afterItemBatcher" if state.item_batcher is not None else "afterItemSelector"] = inputs
     if mock.error is not None:
         raise StatesError(mock.error, mock.cause)
@@ -365,27 +365,6 @@ async def _map(
         for index in range(failures):
             on_failure(index, StatesError(EXCEED_TOLERATED_FAILURE_THRESHOLD, None))
     return _finish(step, raw, copy_json(mock.result), inspection)
-
-
-def _selector(step: Step, state: MapState, raw: Any, data: Any) -> Any:
-    """ItemSelector per item, with ``$$.Map.Item`` bound, as the Map state applies it."""
-    selector = state.item_selector
-
-    def select(index: int, item: Any) -> Any:
-        if selector is None:
-            return item
-        context = dict(step.context)
-        context["Map"] = {"Item": {"Index": index, "Value": item}}
-        if state.query_language == JSONATA:
-            return step.jsonata(selector, {"input": raw, "context": context}, "ItemSelector")  # type: ignore[arg-type]
-        saved = step.scope.context
-        step.scope.context = context
-        try:
-            return step.evaluate(selector, data)  # type: ignore[arg-type]
-        finally:
-            step.scope.context = saved
-
-    return select
 
 
 async def _reader_items(step: Step, state: MapState, raw: Any, data: Any, reader_data: Any) -> list[Any]:

@@ -206,6 +206,30 @@ async def map_state(step: Step, raw: Any) -> Outcome:
     return await with_retry_catch(step, raw, lambda: _map_attempt(step, state, raw))
 
 
+def item_selector(step: Step, state: MapState, raw: Any, data: Any) -> Callable[[int, Any], Any]:
+    """``item_input(index, item)``: the ItemSelector applied to one item with ``$$.Map.Item``
+    bound (the item itself when the state has no ItemSelector)."""
+    selector = state.item_selector
+    jsonata = state.query_language == JSONATA
+
+    def item_input(index: int, item: Any) -> Any:
+        if selector is None:
+            return item
+        context = dict(step.context)
+        context["Map"] = {"Item": {"Index": index, "Value": item}}
+        if jsonata:
+            states = {"input": raw, "context": context}
+            return step.jsonata(selector, states, "ItemSelector")  # type: ignore[arg-type]
+        saved = step.scope.context
+        step.scope.context = context
+        try:
+            return step.evaluate(selector, data)  # type: ignore[arg-type]
+        finally:
+            step.scope.context = saved
+
+    return item_input
+
+
 def _map_items(step: Step, state: MapState, raw: Any, data: Any) -> list[Any]:
     if state.query_language == JSONATA:
         if state.items is None:
@@ -335,22 +359,7 @@ async def _map_attempt(step: Step, state: MapState, raw: Any) -> Outcome:
     limit = _max_concurrency(step, state, raw, data)
     frame.record("MapStateStarted", length=len(items))
     tolerance = _tolerance(step, state, raw, data)
-    selector = state.item_selector
-
-    def item_input(index: int, item: Any) -> Any:
-        if selector is None:
-            return item
-        context = dict(step.context)
-        context["Map"] = {"Item": {"Index": index, "Value": item}}
-        if jsonata:
-            states = {"input": raw, "context": context}
-            return step.jsonata(selector, states, "ItemSelector")  # type: ignore[arg-type]
-        saved = step.scope.context
-        step.scope.context = context
-        try:
-            return step.evaluate(selector, data)  # type: ignore[arg-type]
-        finally:
-            step.scope.context = saved
+    item_input = item_selector(step, state, raw, data)
 
     distributed = state.mode == "DISTRIBUTED"
 
