@@ -117,6 +117,7 @@ async def run_execution(engine: Engine, handle: ExecutionHandle, context: Mappin
                 max_payload_bytes=engine._max_payload_bytes,
                 history=engine._history,
                 execution_factory=adopt,
+                input_checked=True,  # checked and copied by launch()
             )
         except Exception as e:  # an internal error: fail the execution, keep the engine alive
             if execution.status == RUNNING:

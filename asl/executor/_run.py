@@ -196,8 +196,12 @@ async def execute(
     mocks: TaskMocks | None = None,
     limits: Limits | None = None,
     execution_factory: Callable[..., Execution] = Execution,
+    input_checked: bool = False,
 ) -> Execution:
     """Run ``machine`` on ``data`` to its end; the finished :class:`Execution`.
+
+    ``data`` is copied and checked as StartExecution checks input, unless ``input_checked``
+    says the caller already did (an Engine checks it when the execution is started).
 
     ``execution_factory`` builds the :class:`Execution` record (keyword arguments as
     ``Execution`` takes them): an Engine passes one that returns its live record, so it
@@ -208,7 +212,8 @@ async def execute(
     """
     start = clock.now()
     # (reliability) copied and checked as StartExecution checks it: InvalidExecutionInput
-    data = execution_input(data, limits.max_payload_bytes if limits is not None else max_payload_bytes)
+    if not input_checked:
+        data = execution_input(data, limits.max_payload_bytes if limits is not None else max_payload_bytes)
     base = build_context(machine, data, start, rng, context)
     execution = execution_factory(
         name=base["Execution"]["Name"],
