@@ -37,11 +37,13 @@ __all__ = [
     "TASK_FAILED",
     "TIMEOUT",
     "ASLError",
+    "Deferred",
     "DefinitionError",
     "DefinitionIssue",
     "ExecutionFailed",
     "MissingResolvers",
     "StatesError",
+    "written",
 ]
 
 ALL: Final = "States.ALL"
@@ -113,6 +115,35 @@ class DefinitionError(ASLError, ValueError):
         super().__init__(f"invalid state machine definition ({n} problem{'s' if n != 1 else ''}):\n{lines}")
 
 
+class Deferred:
+    """A text written the first time it is read, then kept: a cause that nobody may ever read
+    (a retried task's failures, recorded in a history that is never looked at) costs little.
+
+    Subclasses implement :meth:`write`.
+    """
+
+    __slots__ = ("_text",)
+
+    def __init__(self) -> None:
+        self._text: str | None = None
+
+    def text(self) -> str:
+        """The text (written on the first call)."""
+        text = self._text
+        if text is None:
+            text = self._text = self.write()
+        return text
+
+    def write(self) -> str:
+        """Write the text (called once)."""
+        raise NotImplementedError
+
+
+def written(value: Any) -> Any:
+    """``value``, or its text when it is a :class:`Deferred`."""
+    return value.text() if isinstance(value, Deferred) else value
+
+
 class StatesError(ASLError):
     """An ASL runtime error: ``Error`` and ``Cause`` as Step Functions reports them.
 
@@ -121,11 +152,43 @@ class StatesError(ASLError):
 
     def __init__(self, error: str, cause: str | None = None) -> None:
         self.error = error
-        self.cause = cause
-        super().__init__(f"{error}: {cause}" if cause else error)
+        self._cause: str | Deferred | None = cause
+        super().__init__(error, cause)
+
+    @classmethod
+    def deferred(cls, error: str, cause: Deferred) -> StatesError:
+        """(perf) An error whose cause is written when first read."""
+        err = cls(error)
+        err._cause = cause
+        return err
+
+    @property
+    def cause(self) -> str | None:
+        """The cause (None: the error has none)."""
+        cause = self._cause
+        if cause is None or type(cause) is str:
+            return cause
+        text = self._cause = cause.text()  # type: ignore[union-attr]
+        return text
+
+    @cause.setter
+    def cause(self, value: str | None) -> None:
+        self._cause = value
+
+    @property
+    def recorded_cause(self) -> str | Deferred | None:
+        """The cause as a history records it: its text, or the :class:`Deferred` that will write it."""
+        return self._cause
+
+    def __str__(self) -> str:
+        cause = self.cause
+        return f"{self.error}: {cause}" if cause else self.error
 
     def __repr__(self) -> str:
         return f"StatesError({self.error!r}, {self.cause!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.error, self.cause))
 
 
 class ExecutionFailed(ASLError):

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import json
 import re
+from array import array
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
 import attrs
 
-from .errors import RUNTIME, StatesError
+from .errors import RUNTIME, StatesError, written
 from .limits import history_limit_cause
 
 __all__ = ["Execution", "evaluation_location", "history_event_json", "iso_timestamp"]
@@ -33,7 +34,12 @@ FAILED = "FAILED"
 TIMED_OUT = "TIMED_OUT"
 ABORTED = "ABORTED"
 
-Record = tuple[str, float, int, dict[str, Any]]
+Details = dict[str, Any] | tuple[Any, ...]
+"""An event's details as recorded: a dict, or packed as ``(names, value, ...)`` (a tuple of field
+names, shared by every event of that shape, then their values), which is cheaper to keep. A
+value may be a :class:`~asl.errors.Deferred` (a cause written when the history is read)."""
+
+Record = tuple[str, float, int, Details]
 
 #: Event types whose details sit under ``<lowerCamelType>EventDetails`` (AWS's HistoryEvent).
 _OWN_DETAILS = frozenset(
@@ -96,9 +102,23 @@ def iso_timestamp(seconds: float) -> str:
     return moment.isoformat(timespec="microseconds")
 
 
-def _render_details(details: dict[str, Any]) -> dict[str, Any]:
+def unpacked(details: Details) -> dict[str, Any]:
+    """Recorded details as a fresh dict, every :class:`~asl.errors.Deferred` value written."""
+    if type(details) is tuple:
+        return {name: written(value) for name, value in zip(details[0], details[1:], strict=True)}
+    return {name: written(value) for name, value in details.items()}  # type: ignore[union-attr]
+
+
+def _field(details: Details, name: str) -> Any:
+    """One field of recorded details."""
+    if type(details) is tuple:
+        return details[1 + details[0].index(name)]
+    return details[name]  # type: ignore[call-overload]
+
+
+def _render_details(details: Details) -> dict[str, Any]:
     rendered: dict[str, Any] = {}
-    for key, value in details.items():
+    for key, value in unpacked(details).items():
         if key in _JSON_TEXT:
             rendered[key] = _json_text(value)
             detail = _JSON_TEXT[key]
@@ -143,8 +163,11 @@ class Execution:
     cause: str | None = None
     start_time: float = 0.0
     stop_time: float | None = None
-    _log: list[Record] = attrs.field(factory=list, repr=False, alias="log")
-    """Events as recorded: (type, timestamp, previous event id, details); ids are positions + 1."""
+    # The events, one column each (cheap to keep: a history holds many); ids are positions + 1.
+    _types: list[str] = attrs.field(factory=list, repr=False, alias="types")
+    _times: array[float] = attrs.field(factory=lambda: array("d"), repr=False, alias="times")
+    _previous: array[int] = attrs.field(factory=lambda: array("q"), repr=False, alias="previous")
+    _details: list[Details] = attrs.field(factory=list, repr=False, alias="details")
     _materialised: list[dict[str, Any]] = attrs.field(factory=list, repr=False, alias="materialised")
 
     keep_history: bool = attrs.field(default=True, repr=False)
@@ -157,14 +180,20 @@ class Execution:
 
     # -- recording (the executor's side) --------------------------------------------------
 
-    def record(self, event_type: str, timestamp: float, previous: int, details: dict[str, Any]) -> int:
-        """Append one history event (cheap: a tuple); return its id."""
+    def record(self, event_type: str, timestamp: float, previous: int, details: Details) -> int:
+        """Append one history event (cheap: no object of its own); return its id.
+
+        ``details`` (a dict or packed, see :data:`Details`) is kept as it is: never change it.
+        """
         limit = self.max_events
         if limit is not None and self._count + 1 >= limit and event_type not in _FINAL:
             raise StatesError(RUNTIME, history_limit_cause(limit))
         self._count += 1
         if self.keep_history:
-            self._log.append((event_type, timestamp, previous, details))
+            self._types.append(event_type)
+            self._times.append(timestamp)
+            self._previous.append(previous)
+            self._details.append(details)
         return self._count
 
     def record_retry(self, state_name: str) -> None:
@@ -178,8 +207,8 @@ class Execution:
 
     def previous_of(self, event_id: int) -> int:
         """The ``previousEventId`` of an event (0 when the history is not kept)."""
-        if self.keep_history and 0 < event_id <= len(self._log):
-            return self._log[event_id - 1][2]
+        if self.keep_history and 0 < event_id <= len(self._types):
+            return self._previous[event_id - 1]
         return 0
 
     def open_state(self, event_id: int, floor: int = 0) -> str | None:
@@ -189,14 +218,14 @@ class Execution:
         after) to the nearest state event: an entered one means that state has not exited
         (``TaskStateEntered``); an exited one, or none, gives ``None``.
         """
-        log = self._log
-        while self.keep_history and floor < event_id <= len(log):
-            event_type, _, previous, _ = log[event_id - 1]
+        types = self._types
+        while self.keep_history and floor < event_id <= len(types):
+            event_type = types[event_id - 1]
             if event_type.endswith("StateEntered"):
                 return event_type
             if event_type.endswith("StateExited"):
                 return None
-            event_id = previous
+            event_id = self._previous[event_id - 1]
         return None
 
     # -- reading --------------------------------------------------------------------------
@@ -205,17 +234,22 @@ class Execution:
     def events(self) -> list[dict[str, Any]]:
         """History events in the order they happened, as flat dicts (built when first read)."""
         done = self._materialised
-        for event_id in range(len(done) + 1, len(self._log) + 1):
-            event_type, timestamp, previous, details = self._log[event_id - 1]
+        for event_id in range(len(done) + 1, len(self._types) + 1):
+            event_type, timestamp, previous, details = self._record(event_id)
             event = {"id": event_id, "previousEventId": previous, "type": event_type, "timestamp": timestamp}
-            event.update(details)
+            event.update(unpacked(details))
             done.append(event)
         return done
+
+    def _record(self, event_id: int) -> Record:
+        at = event_id - 1
+        return self._types[at], self._times[at], self._previous[at], self._details[at]
 
     @property
     def path(self) -> list[str]:
         """The names of the states entered, in order (a state run twice appears twice)."""
-        return [d["name"] for t, _, _, d in self._log if t.endswith("StateEntered")]
+        entered = zip(self._types, self._details, strict=True)
+        return [_field(details, "name") for t, details in entered if t.endswith("StateEntered")]
 
     @property
     def visits(self) -> dict[str, int]:
@@ -252,7 +286,7 @@ class Execution:
         false}``. ``reverse_order=True`` lists the newest event first, like the API's
         ``reverseOrder``. The result is plain JSON data (``json.dumps`` takes it as is).
         """
-        events = [history_event_json(i, record) for i, record in enumerate(self._log, start=1)]
+        events = [history_event_json(i, self._record(i)) for i in range(1, len(self._types) + 1)]
         if reverse_order:
             events.reverse()
         return {"events": events}

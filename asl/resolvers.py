@@ -68,7 +68,7 @@ import attrs
 
 from ._home import DEFAULT_ACCOUNT, DEFAULT_PARTITION, DEFAULT_REGION
 from ._json import copy_json
-from .errors import DATA_LIMIT_EXCEEDED, RUNTIME, StatesError
+from .errors import DATA_LIMIT_EXCEEDED, RUNTIME, Deferred, StatesError
 
 __all__ = [
     "Around",
@@ -109,9 +109,7 @@ _LAMBDA_ARN = re.compile(
 )
 _PARTIAL_ARN = re.compile(r"(?P<account>\d{12}):function:(?P<name>[^:]+)(?::(?P<qualifier>[^:]+))?")
 _BARE_NAME = re.compile(r"(?P<name>[^:]+)(?::(?P<qualifier>[^:]+))?")
-_INTEGRATION = re.compile(
-    r"(?P<base>arn:[^:]+:states:::[^.]+)(?:\.(?P<pattern>sync(?::2)?|waitForTaskToken))?"
-)
+_INTEGRATION = re.compile(r"(?P<base>arn:[^:]+:states:::[^.]+)(?:\.(?P<pattern>sync(?::2)?|waitForTaskToken))?")
 _INVOKE_BASE = re.compile(r"arn:[^:]+:states:::lambda:invoke")
 _HOME_ARN = re.compile(r"arn:(?P<partition>[^:]+):states:(?P<region>[^:]+):(?P<account>[^:]+):")
 
@@ -126,7 +124,8 @@ class TaskCall:
     """The state's ``Resource`` as written."""
     attempt: int
     """0 for the first try, 1 for the first retry, ..."""
-    _context: Mapping[str, Any] = attrs.field(repr=False)
+    _context: Mapping[str, Any] | Callable[[], Mapping[str, Any]] = attrs.field(repr=False)
+    """The context object, or a function that builds it (the executor's: built only if read)."""
     task_token: str | None = None
     """The task token, for ``.waitForTaskToken`` resources."""
     credentials: Any = None
@@ -143,7 +142,7 @@ class TaskCall:
     @functools.cached_property
     def context(self) -> Mapping[str, Any]:
         """The context object (``$$``): the resolver's own copy, which it may change freely."""
-        copied: Mapping[str, Any] = copy_json(self._context)
+        copied: Mapping[str, Any] = copy_json(live_context(self))
         return copied
 
     @property
@@ -154,7 +153,8 @@ class TaskCall:
 
 def live_context(call: TaskCall) -> Mapping[str, Any]:
     """The executor's own context object of ``call``, for asl's readers that never change it."""
-    return call._context
+    context = call._context
+    return context() if callable(context) else context
 
 
 Submit = Callable[[TaskCall], Awaitable[Any]]
@@ -353,9 +353,7 @@ class ResolverTable:
     """Keys that are Lambda function ARNs, by (name, qualifier), for calls that name no region."""
     integrations: Integrations | None = attrs.field(default=None, kw_only=True)
     """Consulted after every lookup (an Engine's callbacks, nested executions, activities)."""
-    _cache: dict[tuple[Any, ...], Binding | None] = attrs.field(
-        factory=dict, init=False, eq=False, repr=False
-    )
+    _cache: dict[tuple[Any, ...], Binding | None] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     @classmethod
     def build(
@@ -477,8 +475,8 @@ async def _call(binding: Binding, payload: Any, call: TaskCall, *, compact: bool
     except StatesError:
         raise
     except Exception as exc:
-        cause = lambda_error_cause(exc, compact=compact, request_id=call.request_id)
-        raise StatesError(type(exc).__name__, cause) from exc
+        # (perf) the cause is written when first read: a retried attempt's usually never is
+        raise StatesError.deferred(type(exc).__name__, _LambdaErrorCause(exc, compact, call.request_bits)) from exc
     return out
 
 
@@ -492,12 +490,9 @@ def _uuid4_text(bits: int) -> str:
     return "-".join((h[:8], h[8:12], h[12:16], h[16:20], h[20:]))
 
 
-_STACK_TEXTS: dict[tuple[int, ...], tuple[list[str], dict[str, str], list[Any]]] = {}
-
-
-def _own_frames(tb: TracebackType | None) -> tuple[list[str], dict[str, str]]:
+def _own_frames(tb: TracebackType | None) -> _StackText:
     """The formatted traceback from the first frame that is not ours (the resolver's) onwards,
-    and the JSON arrays of it already written (by separator); neither is to be changed.
+    with the JSON arrays of it already written (by separator); neither is to be changed.
 
     Formatting reads source lines and parses them for carets (tens of µs a frame), so the
     text is remembered per sequence of (code, instruction): a retried task that fails the
@@ -523,17 +518,30 @@ def _own_frames(tb: TracebackType | None) -> tuple[list[str], dict[str, str]]:
             walk = walk.tb_next
         if len(_STACK_TEXTS) >= 256:
             _STACK_TEXTS.clear()
-        hit = _STACK_TEXTS[frozen] = (traceback.format_list(traceback.extract_tb(tb)), {}, codes)
-    return hit[0], hit[1]
+        hit = _STACK_TEXTS[frozen] = _StackText(traceback.format_list(traceback.extract_tb(tb)), codes)
+    return hit
 
 
-def _stack_json(tb: TracebackType | None, comma: str) -> str:
-    """The ``stackTrace`` JSON array of :func:`_own_frames`, written once per stack and separator."""
-    frames, written = _own_frames(tb)
-    text = written.get(comma)
-    if text is None:
-        text = written[comma] = "[" + comma.join(map(json.encoder.encode_basestring, frames)) + "]"
-    return text
+class _StackText:
+    """One formatted traceback (a ``stackTrace``), and its JSON arrays by separator."""
+
+    __slots__ = ("codes", "frames", "written")
+
+    def __init__(self, frames: list[str], codes: list[Any]) -> None:
+        self.frames = frames
+        self.written: dict[str, str] = {}
+        self.codes = codes
+        """The code objects whose ids key this entry (kept alive so that no id is reused)."""
+
+    def json(self, comma: str) -> str:
+        """The JSON array of the frames, written once per separator."""
+        text = self.written.get(comma)
+        if text is None:
+            text = self.written[comma] = "[" + comma.join(map(json.encoder.encode_basestring, self.frames)) + "]"
+        return text
+
+
+_STACK_TEXTS: dict[tuple[int, ...], _StackText] = {}
 
 
 def _dumps(value: Any, *, compact: bool) -> str:
@@ -543,22 +551,43 @@ def _dumps(value: Any, *, compact: bool) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+class _LambdaErrorCause(Deferred):
+    """The error JSON the Lambda Python runtime reports for an exception, written when first read.
+
+    What the exception says and where it was raised are taken at once (the exception, its
+    traceback and their frames are not kept); the JSON is put together later, if ever.
+    """
+
+    __slots__ = ("_compact", "_message", "_request", "_stack", "_type")
+
+    def __init__(self, exc: BaseException, compact: bool, request: int | str | None) -> None:
+        """``request``: the request id, or the 128 bits it is made from (None: a random one)."""
+        super().__init__()
+        try:
+            self._message = str(exc)
+        except Exception:
+            self._message = ""
+        self._type = type(exc).__name__
+        self._stack = _own_frames(exc.__traceback__)
+        self._compact = compact
+        self._request = request
+
+    def write(self) -> str:
+        # What _dumps writes for {"errorMessage", "errorType", "requestId", "stackTrace"}, put
+        # together from json's own string encoder (no JSONEncoder to build).
+        text = json.encoder.encode_basestring
+        comma, colon = (",", ":") if self._compact else (", ", ": ")
+        request = self._request
+        request_id = _uuid4_text(request) if isinstance(request, int) else request or str(uuid.uuid4())
+        return (
+            f'{{"errorMessage"{colon}{text(self._message)}{comma}"errorType"{colon}{text(self._type)}'
+            f'{comma}"requestId"{colon}{text(request_id)}{comma}"stackTrace"{colon}{self._stack.json(comma)}}}'
+        )
+
+
 def lambda_error_cause(exc: BaseException, *, compact: bool = False, request_id: str | None = None) -> str:
     """The error JSON the Lambda Python runtime reports for ``exc``, as a Task ``Cause``."""
-    try:
-        message = str(exc)
-    except Exception:
-        message = ""
-    # What _dumps writes for {"errorMessage", "errorType", "requestId", "stackTrace"}, put
-    # together from json's own string encoder: a retried task fails often, and building a
-    # JSONEncoder for each failure costs more than the rest of it.
-    text = json.encoder.encode_basestring
-    comma, colon = (",", ":") if compact else (", ", ": ")
-    trace = _stack_json(exc.__traceback__, comma)
-    return (
-        f'{{"errorMessage"{colon}{text(message)}{comma}"errorType"{colon}{text(type(exc).__name__)}'
-        f'{comma}"requestId"{colon}{text(request_id or str(uuid.uuid4()))}{comma}"stackTrace"{colon}{trace}}}'
-    )
+    return _LambdaErrorCause(exc, compact, request_id).text()
 
 
 def _marshal_error(detail: str, request_id: str, *, compact: bool) -> StatesError:
@@ -755,7 +784,7 @@ def invoke_envelope(
 ) -> dict[str, Any]:
     """The ``lambda:invoke`` task result around ``payload`` (``size``: the response body's bytes)."""
     request_id = request_id or call.request_id
-    date, epoch = _http_date(call._context)
+    date, epoch = _http_date(live_context(call))
     trace = f"root=1-{int(epoch):08x}-{call.request_bits & _TRACE_BITS:024x};sampled=0"
     log_result = _log_tail(request_id, version) if log_tail else None
     headers: dict[str, list[str]] = {}
@@ -788,9 +817,7 @@ def invoke_envelope(
     return envelope
 
 
-def sdk_metadata(
-    headers: Mapping[str, str], request_id: str, *, status: int = 200
-) -> dict[str, Any]:
+def sdk_metadata(headers: Mapping[str, str], request_id: str, *, status: int = 200) -> dict[str, Any]:
     """``SdkHttpMetadata`` and ``SdkResponseMetadata``, as optimized integrations add them to a result.
 
     ``headers`` are the response's HTTP headers in the order the service sent them;
@@ -836,8 +863,7 @@ def missing_resolver_error(
             )
         return StatesError(
             RUNTIME,
-            f"The resolved parameters of state '{state_name}' give no valid FunctionName "
-            f"for Resource '{resource}'.",
+            f"The resolved parameters of state '{state_name}' give no valid FunctionName for Resource '{resource}'.",
         )
     return StatesError(
         RUNTIME,
@@ -847,9 +873,7 @@ def missing_resolver_error(
     )
 
 
-def unresolved(
-    table: ResolverTable, tasks: Iterable[tuple[str, str] | tuple[str, str, str | None]]
-) -> list[str]:
+def unresolved(table: ResolverTable, tasks: Iterable[tuple[str, str] | tuple[str, str, str | None]]) -> list[str]:
     """One message per Task that no resolver serves, for a strict mode.
 
     ``tasks`` holds ``(state_name, resource)`` or ``(state_name, resource, function_name)``. A

@@ -11,7 +11,7 @@ import anyio
 import attrs
 
 from ..errors import ExecutionFailed
-from ..execution import RUNNING, SUCCEEDED, Execution
+from ..execution import RUNNING, SUCCEEDED, Details, Execution
 
 if TYPE_CHECKING:
     from ._engine import Engine, StateMachineEntry
@@ -27,7 +27,7 @@ class LiveExecution(Execution):
     """The id of the latest event recorded."""
     _changed: anyio.Event | None = attrs.field(default=None, init=False, repr=False)
 
-    def record(self, event_type: str, timestamp: float, previous: int, details: dict[str, Any]) -> int:
+    def record(self, event_type: str, timestamp: float, previous: int, details: Details) -> int:
         """Append one history event and wake the followers."""
         event_id = super().record(event_type, timestamp, previous, details)
         self.last_event_id = event_id

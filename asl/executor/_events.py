@@ -19,6 +19,7 @@ from ._frame import Frame
 
 if TYPE_CHECKING:
     from ..errors import StatesError
+    from ..execution import Details
     from ..states import MapState
     from ._step import Step
 
@@ -42,6 +43,11 @@ _ABORTED_EVENTS = {
 
 _FAILED_EVENTS = {"Parallel": "ParallelStateFailed", "Map": "MapStateFailed"}
 
+# Packed details (asl.execution.Details): the field names, shared by every event of the shape.
+_RESOURCE_INPUT = ("resource", "input")
+_OUTPUT = ("output",)
+_ERROR_CAUSE = ("error", "cause")
+
 
 class DetachedFrame(Frame):
     """A frame whose events stay out of the execution's history: a distributed Map's child.
@@ -64,11 +70,11 @@ class DetachedFrame(Frame):
         self.last_event = self.ids[0]
         return self.last_event
 
-    def record_at(self, timestamp: float, event_type: str, details: dict[str, Any]) -> int:
+    def record_at(self, timestamp: float, event_type: str, details: Details) -> int:
         """Count an event without keeping it."""
         return self.record(event_type)
 
-    def record_details(self, event_type: str, details: dict[str, Any]) -> int:
+    def record_details(self, event_type: str, details: Details) -> int:
         """Count an event without keeping it."""
         return self.record(event_type)
 
@@ -203,6 +209,9 @@ class TaskEvents:
             arn_parts = self.frame.run.execution.arn.split(":")
             region = arn_parts[3] if len(arn_parts) > 3 else ""
             details = {**self.ident, "region": region, "parameters": payload}
+        elif timeout is None and heartbeat is None:
+            self.frame.record_details(self.kind + "Scheduled", (_RESOURCE_INPUT, self.resource, payload))
+            return
         else:
             details = {"resource": self.resource, "input": payload}
         if timeout is not None:
@@ -216,7 +225,7 @@ class TaskEvents:
         if worker_name is not None and self.kept:
             self.frame.record_details(self.kind + "Started", {"workerName": worker_name})
         else:
-            self.frame.record_details(self.kind + "Started", {**self.ident})
+            self.frame.record_details(self.kind + "Started", self.ident)
 
     def submitted(self, output: Any = None) -> None:
         """(engine) ``TaskSubmitted``: a callback or ``.sync`` call went out; ``output`` is the
@@ -232,16 +241,23 @@ class TaskEvents:
 
     def succeeded(self, output: Any) -> None:
         """``...Succeeded`` with the result."""
-        self.frame.record_details(self.kind + "Succeeded", {**self.ident, "output": output} if self.kept else {})
+        if not self.ident:
+            self.frame.record_details(self.kind + "Succeeded", (_OUTPUT, output))
+        else:
+            self.frame.record_details(self.kind + "Succeeded", {**self.ident, "output": output})
 
     def failed(self, err: StatesError) -> None:
         """``...Failed`` with the error and cause (``...TimedOut`` for a heartbeat timeout)."""
         if err.error == HEARTBEAT_TIMEOUT:
             self.timed_out(err)
             return
-        self.frame.record_details(self.kind + "Failed", {**self.ident, "error": err.error, "cause": err.cause})
+        cause = err.recorded_cause  # (perf) a Lambda error's cause is written when the history is read
+        if not self.ident:
+            self.frame.record_details(self.kind + "Failed", (_ERROR_CAUSE, err.error, cause))
+        else:
+            self.frame.record_details(self.kind + "Failed", {**self.ident, "error": err.error, "cause": cause})
 
     def timed_out(self, err: StatesError | None = None) -> None:
         """``...TimedOut`` (error ``States.Timeout``, or ``err``'s error and cause)."""
-        error, cause = (TIMEOUT, None) if err is None else (err.error, err.cause)
+        error, cause = (TIMEOUT, None) if err is None else (err.error, err.recorded_cause)
         self.frame.record(self.kind + "TimedOut", **self.ident, error=error, cause=cause)

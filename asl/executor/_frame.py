@@ -11,7 +11,7 @@ from ._limits import PayloadMeter
 
 if TYPE_CHECKING:
     from ..clock import Clock
-    from ..execution import Execution
+    from ..execution import Details, Execution
     from ..resolvers import ResolverTable
     from ..states import State, StateMachine
     from ._observe import Observer, TaskMocks
@@ -135,8 +135,8 @@ class Frame:
         self.last_event = event_id
         return event_id
 
-    def record_details(self, event_type: str, details: dict[str, Any]) -> int:
-        """:meth:`record` with the details as a dict, kept as it is (no keyword arguments to pack)."""
+    def record_details(self, event_type: str, details: Details) -> int:
+        """:meth:`record` with the details given (a dict or packed), kept as they are."""
         run = self.run
         execution = run.execution
         now = run.clock.now() if execution.keep_history else 0.0
@@ -144,7 +144,7 @@ class Frame:
         self.last_event = event_id
         return event_id
 
-    def record_at(self, timestamp: float, event_type: str, details: dict[str, Any]) -> int:
+    def record_at(self, timestamp: float, event_type: str, details: Details) -> int:
         """:meth:`record` with the time and the details given (the transition loop's fast path)."""
         event_id = self.run.execution.record(event_type, timestamp, self.last_event, details)
         self.last_event = event_id

@@ -13,7 +13,7 @@ import anyio
 from .._home import DEFAULT_ACCOUNT, DEFAULT_REGION
 from .._time import format_timestamp
 from ..errors import DATA_LIMIT_EXCEEDED, RUNTIME, TIMEOUT, StatesError
-from ..execution import FAILED, SUCCEEDED, TIMED_OUT, Execution
+from ..execution import FAILED, SUCCEEDED, TIMED_OUT, Details, Execution
 from ..jsonata import Limits as JsonataLimits
 from ..jsonata import use_limits
 from ..limits import Limits, execution_input, transition_limit_cause
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 __all__ = ["build_context", "execute", "run_branch"]
 
 
-
 def _handlers() -> dict[str, Handler]:
     table = dict(HANDLERS)
     table["Task"] = task_state
@@ -52,6 +51,9 @@ _HANDLERS = _handlers()
 _EXITED: dict[str, str] = {
     t: t + "StateExited" for t in ("Pass", "Choice", "Wait", "Succeed", "Task", "Parallel", "Map")
 }
+
+
+_NAME_OUTPUT = ("name", "output")  # packed details (asl.execution.Details)
 
 
 def _exited_event(state_type: str) -> str:
@@ -92,10 +94,12 @@ async def run_branch(frame: Frame, branch: Branch, data: Any) -> Any:
                 f"The state/task '{name}' returned a result with a size exceeding the maximum number "
                 "of bytes service limit.",
             )
-        details: dict[str, Any] = {"name": name, "output": output}
-        if step.assigned is not None:
+        details: Details
+        if step.assigned is None:
+            details = (_NAME_OUTPUT, name, output)
+        else:
             _assign(frame, step, meter)
-            details["assignedVariables"] = step.assigned
+            details = {"name": name, "output": output, "assignedVariables": step.assigned}
         frame.record_at(now(), _EXITED.get(state.type) or _exited_event(state.type), details)
         if following is None:
             return output
@@ -151,9 +155,7 @@ def _deep_merge(base: dict[str, Any], extra: Any) -> dict[str, Any]:
     return base
 
 
-def build_context(
-    machine: StateMachine, data: Any, start: float, rng: random.Random, context: Any
-) -> dict[str, Any]:
+def build_context(machine: StateMachine, data: Any, start: float, rng: random.Random, context: Any) -> dict[str, Any]:
     """The context object (``$$``) at the start of an execution, ``context`` merged in."""
     given = context or {}
     sm = given.get("StateMachine") or {}

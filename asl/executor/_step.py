@@ -35,6 +35,7 @@ _ENTERED: dict[str, str] = {
     t: t + "StateEntered" for t in ("Pass", "Choice", "Wait", "Succeed", "Fail", "Task", "Parallel", "Map")
 }
 _TOKEN_SUFFIX = ".waitForTaskToken"
+_NAME_INPUT = ("name", "input")  # packed details (asl.execution.Details)
 
 
 def entered_event(state_type: str) -> str:
@@ -68,7 +69,7 @@ class Step(Scope):
         self.rng = run.rng
         self._context: Mapping[str, Any] | None = None
         self.entered_id = frame.record_at(
-            now, _ENTERED.get(state.type) or entered_event(state.type), {"name": state.name, "input": raw_input}
+            now, _ENTERED.get(state.type) or entered_event(state.type), (_NAME_INPUT, state.name, raw_input)
         )
         if state.type == "Task" and getattr(state, "resource", "").endswith(_TOKEN_SUFFIX):
             self._context = frame.state_context(state, now)  # the token is drawn on entry
@@ -79,11 +80,33 @@ class Step(Scope):
         context = self._context
         if context is None:
             context = self._context = self.frame.state_context(self.state, self.entered_time)
+            if self.retry_count:
+                context["State"]["RetryCount"] = self.retry_count
         return context  # type: ignore[return-value]
 
     @context.setter
     def context(self, value: Mapping[str, Any]) -> None:
         self._context = value
+
+    def read_context(self) -> dict[str, Any]:
+        """:attr:`context` as a method (what a :class:`~asl.TaskCall` reads on demand)."""
+        return self.context
+
+    def task_token(self) -> str | None:
+        """The task token of this attempt (a ``.waitForTaskToken`` state draws one on entry and one
+        per retry), else None."""
+        context = self._context  # a state with a token built its context on entry
+        task = context.get("Task") if context is not None else None
+        return task.get("Token") if task else None
+
+    def count_retry(self, new_token: str | None) -> None:
+        """One more retry: ``$$.State.RetryCount`` counts it; ``new_token`` replaces the task token."""
+        self.retry_count += 1
+        context = self._context
+        if context is not None:  # else it is built with the count when first read
+            context["State"]["RetryCount"] = self.retry_count
+            if new_token is not None and "Task" in context:
+                context["Task"] = {"Token": new_token}  # type: ignore[index]
 
     @property
     def scope(self) -> Scope:

@@ -101,12 +101,9 @@ def _retry(step: Step, retriers: Any, counts: list[int], err: StatesError) -> fl
         counts[i] += 1
         if run.observer is not None:
             run.observer.retry(run.machine, step.state.name, i)
-        step.retry_count += 1
         run.execution.record_retry(step.state.name)
-        context = step.context
-        context["State"]["RetryCount"] = step.retry_count
-        if "Task" in context:  # (engine) each attempt of a callback task has a token of its own
-            context["Task"] = {"Token": run.new_token()}
+        # (engine) each attempt of a callback task has a token of its own
+        step.count_retry(run.new_token() if step.task_token() is not None else None)
         return delay
     return None
 
@@ -278,15 +275,12 @@ async def call_resolver(
         raise err
     if binding.around is None or kind.kind != "Activity":  # (engine) a queued activity starts when a worker takes it
         kind.started()
-    context = step.context
-    task = context.get("Task")
-    token = task.get("Token") if task else None
     call = TaskCall(
         state_name=state.name,
         resource=resource,
         attempt=step.retry_count,
-        context=context,
-        task_token=token,
+        context=step.read_context,  # (perf) built if the resolver reads it; most never do
+        task_token=step.task_token(),
         credentials=credentials,
         heartbeat_seconds=heartbeat,
         request_bits=request_bits,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import pickle
 import traceback
 from typing import Any
 
@@ -196,7 +197,7 @@ def test_stack_trace_text_is_what_traceback_formats() -> None:
             fail()
         except ValueError as e:
             expected = traceback.format_list(traceback.extract_tb(e.__traceback__))
-            assert _own_frames(e.__traceback__)[0] == expected
+            assert _own_frames(e.__traceback__).frames == expected
 
 
 @settings(max_examples=200, deadline=None)
@@ -284,9 +285,11 @@ def test_sleep_in_a_cancelled_scope_is_cancelled() -> None:
 
 _json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
-    lambda inner: st.lists(inner, max_size=4)
-    | st.lists(inner, max_size=3).map(tuple)
-    | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.lists(inner, max_size=3).map(tuple)
+        | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -385,3 +388,69 @@ def test_a_task_retrying_under_a_virtual_clock_can_still_be_cancelled() -> None:
 
     anyio.run(main, backend="asyncio", backend_options={"loop_factory": virtual.loop_factory()})
     assert 3 <= calls <= 3 + 16
+
+
+# -- what is built only when read ----------------------------------------------------------
+
+
+def test_context_first_read_on_a_later_attempt_has_its_retry_count() -> None:
+    """A resolver that reads $$ only on its third attempt sees RetryCount 2 there."""
+    attempts: list[int] = []
+
+    def flaky(_payload: Any, call: Any) -> Any:
+        attempts.append(call.attempt)
+        if len(attempts) < 3:
+            raise ValueError("again")
+        return call.context["State"]["RetryCount"]
+
+    definition = single(task(Retry=[{"ErrorEquals": ["States.ALL"], "MaxAttempts": 3}]))
+    assert asl.run(definition, {}, resolvers={"S": flaky}, clock=clock()) == 2
+
+
+def test_a_retried_lambda_failure_has_its_own_cause_in_the_history() -> None:
+    """Each failed attempt of a Lambda task records the Lambda error document of its own exception."""
+    calls: list[int] = []
+
+    def flaky(_payload: Any) -> Any:
+        calls.append(1)
+        raise KeyError(f"attempt {len(calls)}")
+
+    definition = single(
+        task(
+            Resource="arn:aws:lambda:us-east-1:123456789012:function:f",
+            Retry=[{"ErrorEquals": ["KeyError"], "MaxAttempts": 1}],
+            Catch=[{"ErrorEquals": ["States.ALL"], "Next": "Caught"}],
+        ),
+    )
+    definition["States"]["Caught"] = {"Type": "Pass", "End": True}
+    execution = asl.start(definition, {}, resolvers={"S": flaky}, clock=clock())
+    failed = [e for e in execution.events if e["type"] == "LambdaFunctionFailed"]
+    documents = [json.loads(e["cause"]) for e in failed]
+    assert [d["errorMessage"] for d in documents] == ["'attempt 1'", "'attempt 2'"]
+    assert [d["errorType"] for d in documents] == ["KeyError", "KeyError"]
+    assert documents[0]["requestId"] != documents[1]["requestId"]
+    assert execution.output == {"Error": "KeyError", "Cause": failed[1]["cause"]}
+
+
+def test_a_deferred_cause_reads_as_a_written_one() -> None:
+    """A StatesError whose cause is written on first read prints, compares and pickles as a plain one."""
+
+    class Later(asl.errors.Deferred):
+        __slots__ = ("writes",)
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.writes = 0
+
+        def write(self) -> str:
+            self.writes += 1
+            return "it broke"
+
+    later = Later()
+    deferred = asl.StatesError.deferred("Oops", later)
+    assert later.writes == 0
+    plain = asl.StatesError("Oops", "it broke")
+    assert (str(deferred), repr(deferred), deferred.cause) == (str(plain), repr(plain), plain.cause)
+    assert later.writes == 1
+    copied = pickle.loads(pickle.dumps(deferred))
+    assert (copied.error, copied.cause) == ("Oops", "it broke")
