@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
-import anyio
 import attrs
 
 from .clock import Clock, RealClock
@@ -83,10 +83,46 @@ class _Options:
         async def main() -> None:
             done.append(await options.start(definition, input))
 
-        factory = clock.loop_factory()
-        backend_options = {"loop_factory": factory} if factory is not None else {}
-        anyio.run(main, backend="asyncio", backend_options=backend_options)
+        _run_in_new_loop(main, clock.loop_factory())
         return done[0]
+
+
+def _run_in_new_loop(
+    main: Callable[[], Coroutine[Any, Any, None]], factory: Callable[[], asyncio.AbstractEventLoop] | None
+) -> None:
+    """Run ``main()`` to its end on a new event loop (``factory``'s, else asyncio's), then close it.
+
+    What :func:`asyncio.run` does, without the runner's SIGINT handler: installing and
+    restoring it costs more than a small execution (Ctrl-C still stops the run, as a
+    KeyboardInterrupt from inside the loop). anyio works on any asyncio loop.
+    """
+    loop = factory() if factory is not None else asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(main())
+    finally:
+        try:
+            _cancel_remaining(loop)
+            # (perf) skipped when there is nothing to shut down (asyncio's own loops say so)
+            if getattr(loop, "_asyncgens", True):
+                loop.run_until_complete(loop.shutdown_asyncgens())
+            if getattr(loop, "_default_executor", True) is not None:
+                loop.run_until_complete(loop.shutdown_default_executor())
+        finally:
+            loop.close()
+
+
+def _cancel_remaining(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel the tasks still pending on ``loop`` and let them finish (as :func:`asyncio.run` does)."""
+    pending = asyncio.all_tasks(loop)
+    if not pending:
+        return
+    for task in pending:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    for task in pending:
+        if not task.cancelled() and task.exception() is not None:
+            message = "unhandled exception during asl.run() shutdown"
+            loop.call_exception_handler({"message": message, "exception": task.exception(), "task": task})
 
 
 async def start_async(

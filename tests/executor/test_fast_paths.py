@@ -454,3 +454,65 @@ def test_a_deferred_cause_reads_as_a_written_one() -> None:
     assert later.writes == 1
     copied = pickle.loads(pickle.dumps(deferred))
     assert (copied.error, copied.cause) == ("Oops", "it broke")
+
+
+# -- asl.run's own event loop ----------------------------------------------------------------
+
+
+def test_a_resolver_using_a_worker_thread_leaves_no_thread_behind() -> None:
+    """asl.run shuts down the loop's default executor, so the thread a resolver used is gone after it."""
+    import asyncio
+    import threading
+
+    async def threaded(payload: Any) -> Any:
+        return await asyncio.to_thread(lambda: payload["x"] + 1)
+
+    before = {t.ident for t in threading.enumerate()}
+    assert asl.run(single(task()), {"x": 1}, resolvers={"S": threaded}) == 2
+    assert {t.ident for t in threading.enumerate()} <= before
+
+
+def test_an_async_generator_left_open_by_a_resolver_is_closed_with_the_loop() -> None:
+    """An async generator a resolver never finished is closed (its finally runs) when asl.run returns."""
+    closed: list[bool] = []
+
+    async def numbers() -> Any:
+        try:
+            for i in range(10):
+                yield i
+        finally:
+            closed.append(True)
+
+    kept: list[Any] = []
+
+    async def first(_payload: Any) -> Any:
+        gen = numbers()
+        kept.append(gen)
+        return await gen.__anext__()
+
+    assert asl.run(single(task()), {}, resolvers={"S": first}) == 0
+    assert closed == [True]
+
+
+def test_a_task_a_resolver_left_running_is_cancelled_when_the_run_ends() -> None:
+    """A background task a resolver started and never awaited is cancelled when asl.run returns."""
+    import asyncio
+
+    cancelled: list[bool] = []
+
+    async def forever() -> None:
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            cancelled.append(True)
+            raise
+
+    background: list[Any] = []
+
+    async def starts(_payload: Any) -> Any:
+        background.append(asyncio.get_running_loop().create_task(forever()))
+        await asyncio.sleep(0)
+        return "ok"
+
+    assert asl.run(single(task()), {}, resolvers={"S": starts}) == "ok"
+    assert cancelled == [True]
