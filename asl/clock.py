@@ -151,7 +151,13 @@ class VirtualClock:
         loop = self._own_loop()
         if loop is not None:
             # (perf) the autojump test inlined: a retried task sleeps once per attempt
-            if seconds > 0 and not self._real_time_holds and not self._autojump_threshold and loop.is_idle():
+            if (
+                seconds > 0
+                and not self._real_time_holds
+                and not self._autojump_threshold
+                and not loop._ready  # type: ignore[attr-defined]  # (perf) loop.is_idle(), inlined
+                and not loop._scheduled  # type: ignore[attr-defined]
+            ):
                 # Nothing else could run before this timer fires (no ready callback, no other
                 # timer, no deadline), so the loop would jump straight to it: do it here and
                 # skip two turns of the loop. A pending cancellation is still delivered, at the
@@ -159,7 +165,10 @@ class VirtualClock:
                 # attempt, and the check costs more than the rest of the sleep): only this task's
                 # own code can have cancelled a scope since it last ran, as nothing else ran.
                 target = self._elapsed + seconds
-                self._jump_to_timer(max(0.0, target - self._elapsed))
+                if target > self._elapsed and target + _TIMER_SLACK > target:  # (perf) _jump_to_timer, inlined
+                    self._elapsed = target
+                else:
+                    self._jump_to_timer(seconds)
                 self._jumps += 1
                 if self._jumps % _CANCEL_CHECK_EVERY == 0:
                     await anyio.lowlevel.checkpoint_if_cancelled()

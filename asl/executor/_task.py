@@ -84,21 +84,27 @@ def _matches(error_equals: tuple[str, ...], error: str) -> bool:
 
 def _retry(step: Step, retriers: Any, counts: list[int], err: StatesError) -> float | None:
     """The backoff before the next attempt, by the first retrier matching ``err``; None when it may not retry."""
+    error = err.error
     for i, retrier in enumerate(retriers):
-        if not _matches(retrier.error_equals, err.error):
+        if not _matches(retrier.error_equals, error):
             continue
-        if counts[i] >= retrier.max_attempts:
+        count = counts[i]
+        if count >= retrier.max_attempts:
             return None
         run = step.frame.run
-        delay = backoff_delay(
-            retrier.interval_seconds,
-            retrier.backoff_rate,
-            counts[i],
-            retrier.max_delay_seconds,
-            retrier.jitter_strategy,
-            run.rng,
-        )
-        counts[i] += 1
+        if count == 0 and retrier.jitter_strategy == "NONE":  # (perf) the first delay is the interval, capped
+            cap = retrier.max_delay_seconds
+            delay = float(retrier.interval_seconds if cap is None else min(retrier.interval_seconds, cap))
+        else:
+            delay = backoff_delay(
+                retrier.interval_seconds,
+                retrier.backoff_rate,
+                count,
+                retrier.max_delay_seconds,
+                retrier.jitter_strategy,
+                run.rng,
+            )
+        counts[i] = count + 1
         if run.observer is not None:
             run.observer.retry(run.machine, step.state.name, i)
         run.execution.record_retry(step.state.name)
