@@ -167,7 +167,11 @@ class Execution:
     _types: list[str] = attrs.field(factory=list, repr=False, alias="types")
     _times: array[float] = attrs.field(factory=lambda: array("d"), repr=False, alias="times")
     _previous: array[int] = attrs.field(factory=lambda: array("q"), repr=False, alias="previous")
-    _details: list[Details] = attrs.field(factory=list, repr=False, alias="details")
+    # details: packed ones spread over three columns (no tuple of their own to keep), a dict in
+    # the first with None for names
+    _names: list[tuple[str, ...] | None] = attrs.field(factory=list, repr=False, alias="names")
+    _first: list[Any] = attrs.field(factory=list, repr=False, alias="first")
+    _second: list[Any] = attrs.field(factory=list, repr=False, alias="second")
     _materialised: list[dict[str, Any]] = attrs.field(factory=list, repr=False, alias="materialised")
 
     keep_history: bool = attrs.field(default=True, repr=False)
@@ -193,7 +197,20 @@ class Execution:
             self._types.append(event_type)
             self._times.append(timestamp)
             self._previous.append(previous)
-            self._details.append(details)
+            names: tuple[str, ...] | None
+            if type(details) is not tuple:
+                names, first, second = None, details, None
+            elif len(details) == 3:
+                names, first, second = details
+            elif len(details) == 2:
+                (names, first), second = details, None
+            elif len(details) == 1:
+                names, first, second = details[0], None, None
+            else:  # more than two values: kept as a dict
+                names, first, second = None, unpacked(details), None
+            self._names.append(names)
+            self._first.append(first)
+            self._second.append(second)
         return self._count
 
     def record_retry(self, state_name: str) -> None:
@@ -243,13 +260,19 @@ class Execution:
 
     def _record(self, event_id: int) -> Record:
         at = event_id - 1
-        return self._types[at], self._times[at], self._previous[at], self._details[at]
+        return self._types[at], self._times[at], self._previous[at], self._details_at(at)
+
+    def _details_at(self, at: int) -> Details:
+        names = self._names[at]
+        if names is None:
+            return self._first[at]  # type: ignore[no-any-return]
+        return (names, self._first[at], self._second[at])[: 1 + len(names)]
 
     @property
     def path(self) -> list[str]:
         """The names of the states entered, in order (a state run twice appears twice)."""
-        entered = zip(self._types, self._details, strict=True)
-        return [_field(details, "name") for t, details in entered if t.endswith("StateEntered")]
+        types = self._types
+        return [_field(self._details_at(at), "name") for at in range(len(types)) if types[at].endswith("StateEntered")]
 
     @property
     def visits(self) -> dict[str, int]:
