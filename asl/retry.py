@@ -31,7 +31,9 @@ if TYPE_CHECKING:
     import random
     from collections.abc import Callable, Sequence
 
-__all__ = ["JITTER_STRATEGIES", "UNMATCHABLE_ERRORS", "backoff_delay", "matches"]
+    from .states import Retrier
+
+__all__ = ["JITTER_STRATEGIES", "UNMATCHABLE_ERRORS", "backoff_delay", "matches", "retrier_delay"]
 
 #: Errors no ``ErrorEquals`` matches: they always fail the execution.
 UNMATCHABLE_ERRORS: Final = frozenset({RUNTIME})
@@ -96,6 +98,21 @@ def backoff_delay(
         raise ValueError(f"unknown JitterStrategy {jitter!r}; expected one of {sorted(JITTER_STRATEGIES)}")
     delay = _exponential(float(interval_seconds), float(backoff_rate), attempt, max_delay_seconds)
     return apply_jitter(delay, rng)
+
+
+def retrier_delay(retrier: Retrier, attempt: int, rng: random.Random) -> float:
+    """:func:`backoff_delay` with a retrier's fields: seconds before its retry number ``attempt`` + 1."""
+    if attempt == 0 and retrier.jitter_strategy == "NONE":  # (perf) the first delay is the interval, capped
+        cap = retrier.max_delay_seconds
+        return float(retrier.interval_seconds if cap is None else min(retrier.interval_seconds, cap))
+    return backoff_delay(
+        retrier.interval_seconds,
+        retrier.backoff_rate,
+        attempt,
+        retrier.max_delay_seconds,
+        retrier.jitter_strategy,
+        rng,
+    )
 
 
 def _exponential(interval: float, rate: float, attempt: int, cap: float | None) -> float:

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from asl.retry import backoff_delay, matches
+from asl.retry import backoff_delay, matches, retrier_delay
+from asl.states import Retrier
 
 # (ErrorEquals, error raised, matches?) — from the AWS error-handling guide and the
 # recorded conformance cases named in the comments.
@@ -175,3 +176,20 @@ def test_full_jitter_within_unjittered_delay(
     """FULL jitter stays within [0, the delay without jitter]."""
     exact = backoff_delay(interval, rate, attempt, cap, "NONE", random.Random(0))
     assert 0 <= backoff_delay(interval, rate, attempt, cap, "FULL", random.Random(seed)) <= exact
+
+
+@given(
+    st.integers(min_value=0, max_value=1000),
+    st.floats(min_value=1.0, max_value=10.0),
+    st.integers(min_value=0, max_value=40),
+    st.one_of(st.none(), st.integers(min_value=1, max_value=3600)),
+    st.sampled_from(["NONE", "FULL"]),
+    st.integers(min_value=0, max_value=2**32),
+)
+def test_retrier_delay_is_backoff_delay_with_the_retriers_fields(
+    interval: int, rate: float, attempt: int, cap: int | None, jitter: str, seed: int
+) -> None:
+    """retrier_delay (with its first-retry shortcut) gives what backoff_delay gives for the same fields and seed."""
+    retrier = Retrier(("States.ALL",), interval, 3, rate, cap, jitter)
+    expected = backoff_delay(interval, rate, attempt, cap, jitter, random.Random(seed))
+    assert retrier_delay(retrier, attempt, random.Random(seed)) == expected

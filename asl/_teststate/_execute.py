@@ -28,7 +28,7 @@ from ..executor._states import apply_result_path, input_path, jsonata_output, ou
 from ..executor._step import Step, compact_json
 from ..executor._task import _caught, call_resolver, copy_json
 from ..paths import PathNotFound
-from ..retry import backoff_delay, matches
+from ..retry import matches, retrier_delay
 from ..states import JSONATA, MapState, ParallelState, PassState, State, TaskState
 from ._request import SINGLE_STATE_NAME
 
@@ -205,14 +205,7 @@ def _failed(step: Step, request: Request, raw: Any, err: StatesError, inspection
             inspection.error_details(retryIndex=index)
             count = request.retrier_retry_count
             if count < retrier.max_attempts:
-                delay = backoff_delay(
-                    retrier.interval_seconds,
-                    retrier.backoff_rate,
-                    count,
-                    retrier.max_delay_seconds,
-                    retrier.jitter_strategy,
-                    step.frame.run.rng,
-                )
+                delay = retrier_delay(retrier, count, step.frame.run.rng)
                 inspection.error_details(retryBackoffIntervalSeconds=int(delay) if delay == int(delay) else delay)
                 return TestStateResult(RETRIABLE, None, err.error, err.cause, None, inspection.data)
             break

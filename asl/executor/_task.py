@@ -19,7 +19,7 @@ from ..errors import DATA_LIMIT_EXCEEDED, QUERY_EVALUATION_ERROR, RUNTIME, TIMEO
 from ..limits import resolver_result
 from ..paths import PathNotFound, Template
 from ..resolvers import TaskCall, invoke, missing_resolver_error
-from ..retry import backoff_delay, matches
+from ..retry import matches, retrier_delay
 from ..states import JSONATA
 from ._events import TaskEvents, state_failed
 from ._observe import NOT_MOCKED
@@ -92,18 +92,7 @@ def _retry(step: Step, retriers: Any, counts: list[int], err: StatesError) -> fl
         if count >= retrier.max_attempts:
             return None
         run = step.frame.run
-        if count == 0 and retrier.jitter_strategy == "NONE":  # (perf) the first delay is the interval, capped
-            cap = retrier.max_delay_seconds
-            delay = float(retrier.interval_seconds if cap is None else min(retrier.interval_seconds, cap))
-        else:
-            delay = backoff_delay(
-                retrier.interval_seconds,
-                retrier.backoff_rate,
-                count,
-                retrier.max_delay_seconds,
-                retrier.jitter_strategy,
-                run.rng,
-            )
+        delay = retrier_delay(retrier, count, run.rng)
         counts[i] = count + 1
         if run.observer is not None:
             run.observer.retry(run.machine, step.state.name, i)
