@@ -244,12 +244,12 @@ def run(
     resolver. ``max_payload_bytes`` is the quota on a state's output and a task's payload or
     result (AWS: 256 KiB; ``None`` lifts it). ``history=False`` keeps no history events
     (they are only counted), for executions too large to keep them. ``mock_config`` (a
-path to a Step Functions Local ``MockConfigFile.json`` or its parsed dict) and
-``test_case`` answer Task states with that test case's mocked responses; unmocked
-Tasks fall through to ``resolvers``. With ``test_case`` alone, the file named by the
-``SFN_MOCK_CONFIG`` environment variable is read. ``limits`` (:class:`asl.limits.Limits`)
-bounds the definition and the execution: history events, transitions, wall time,
-JSONata cost, nesting; see ``docs/security.md``.
+    path to a Step Functions Local ``MockConfigFile.json`` or its parsed dict) and
+    ``test_case`` answer Task states with that test case's mocked responses; unmocked
+    Tasks fall through to ``resolvers``. With ``test_case`` alone, the file named by the
+    ``SFN_MOCK_CONFIG`` environment variable is read. ``limits`` (:class:`asl.limits.Limits`)
+    bounds the definition and the execution: history events, transitions, wall time,
+    JSONata cost, nesting; see ``docs/security.md``.
 
     Raises :class:`asl.DefinitionError` for an invalid definition and
     :class:`asl.ExecutionFailed` when the execution does not succeed.
