@@ -591,3 +591,23 @@ def test_max_events_lets_the_final_event_take_the_last_place() -> None:
     execution = Execution(name="n", arn="a", max_events=2)
     execution.record("ExecutionStarted", 0.0, 0, {})
     assert execution.record("ExecutionFailed", 0.0, 1, {}) == 2
+
+
+@pytest.mark.parametrize(
+    "details",
+    [
+        {"name": "A", "input": {"x": 1}},
+        (("output",), [1, 2]),
+        (("name", "output"), "A", {"y": None}),
+        ((),),
+        (("a", "b", "c"), 1, "two", [3]),
+    ],
+)
+def test_recorded_details_read_back_as_a_dict_whatever_their_shape(details: Any) -> None:
+    """Details recorded as a dict or packed with 0 to 3 values read back as the same fields and values."""
+    execution = Execution(name="n", arn="a")
+    execution.record("PassStateEntered", 1.5, 0, details)
+    expected = details if isinstance(details, dict) else dict(zip(details[0], details[1:], strict=True))
+    event = execution.events[0]
+    assert {k: v for k, v in event.items() if k not in ("id", "previousEventId", "type", "timestamp")} == expected
+    assert (event["id"], event["previousEventId"], event["timestamp"]) == (1, 0, 1.5)
