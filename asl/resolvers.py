@@ -474,8 +474,77 @@ async def _call(binding: Binding, payload: Any, call: TaskCall, *, compact: bool
     except StatesError:
         raise
     except Exception as exc:
-        # (perf) the cause is written when first read: a retried attempt's usually never is
-        raise StatesError.deferred(type(exc).__name__, _LambdaErrorCause(exc, compact, call.request_bits)) from exc
+        raise _function_error(exc, compact, call.request_bits) from exc
+    return out
+
+
+def _function_error(exc: Exception, compact: bool, request: int | str | None) -> StatesError:
+    """The task error for an exception a resolver raised: its class name, and the Lambda
+    runtime's error JSON as the cause (written when first read: a retried attempt's
+    usually never is)."""
+    return StatesError.deferred(type(exc).__name__, _LambdaErrorCause(exc, compact, request))
+
+
+DIRECT_PROTOCOLS: Final = frozenset({PLAIN, LAMBDA})
+"""The protocols :func:`call_direct` runs: no envelope to build, nothing to wait for around the call."""
+
+
+class Later:
+    """A direct call whose resolver returned an awaitable: await :attr:`awaitable` for the result."""
+
+    __slots__ = ("awaitable",)
+
+    def __init__(self, awaitable: Awaitable[Any]) -> None:
+        self.awaitable = awaitable
+
+
+def call_direct(binding: Binding, payload: Any, call: TaskCall | None, request_bits: int, resource: str) -> Any:
+    """(perf) Run the resolver of a ``plain`` or ``lambda`` binding without an ``around``, here
+    and now: what :func:`invoke` does without a coroutine of its own (most resolvers are sync).
+
+    Returns the task result as the protocol makes it; the :class:`StatesError` the call
+    failed with, *returned* rather than raised (a retried task fails the same way many
+    times, and raising it through the layers above costs more than the rest of the attempt);
+    or a :class:`Later` when the resolver returned an awaitable. Raises StatesError when the
+    returned value cannot be a task result (``Runtime.MarshalError``, a body over the quota).
+
+    ``call`` is what a resolver of arity 2 gets (None for the others); ``request_bits`` make
+    the request id of an error's cause.
+    """
+    try:
+        arity = binding.arity
+        if arity == 1:
+            out = binding.resolver(payload)
+        elif arity == 2:
+            out = binding.resolver(payload, call)
+        else:
+            out = binding.resolver()
+    except StatesError as err:
+        return err
+    except Exception as exc:
+        return _function_error(exc, False, request_bits)
+    if type(out) not in _PLAIN_TYPES and inspect.isawaitable(out):
+        return Later(_settle(binding.protocol, out, request_bits, resource))
+    return _direct_result(binding.protocol, out, request_bits, resource)
+
+
+async def _settle(protocol: str, awaitable: Awaitable[Any], request_bits: int, resource: str) -> Any:
+    """The rest of :func:`call_direct` for a resolver that returned an awaitable."""
+    try:
+        out = await awaitable
+    except StatesError:
+        raise
+    except Exception as exc:
+        raise _function_error(exc, False, request_bits) from exc
+    return _direct_result(protocol, out, request_bits, resource)
+
+
+def _direct_result(protocol: str, out: Any, request_bits: int, resource: str) -> Any:
+    """What the ``plain`` or ``lambda`` protocol makes of a resolver's return value."""
+    if protocol == LAMBDA:
+        return _marshal(out, resource, request_bits, compact=False, sized=False)[0]
+    if isinstance(out, (bytes, bytearray)):
+        return _from_body(out, resource)
     return out
 
 
@@ -599,12 +668,12 @@ def _marshal_error(detail: str, request_id: str, *, compact: bool) -> StatesErro
     return StatesError("Runtime.MarshalError", _dumps(body, compact=compact))
 
 
-def _from_body(body: bytes | bytearray, call: TaskCall) -> Any:
+def _from_body(body: bytes | bytearray, resource: str) -> Any:
     """A raw response body as Step Functions reads it: JSON when it parses, else the text."""
     if len(body) > MAX_RESULT_BYTES:
         raise StatesError(
             DATA_LIMIT_EXCEEDED,
-            f"The state/task '{call.resource}' returned a result with a size exceeding the maximum "
+            f"The state/task '{resource}' returned a result with a size exceeding the maximum "
             "number of bytes service limit.",
         )
     text = bytes(body).decode("utf-8", errors="replace")
@@ -656,11 +725,11 @@ def _plain_copy(value: Any, depth: int = 0) -> Any:
     raise _NotPlain
 
 
-def _marshal(result: Any, call: TaskCall, *, compact: bool, sized: bool = True) -> tuple[Any, int]:
+def _marshal(result: Any, resource: str, request_bits: int, *, compact: bool, sized: bool = True) -> tuple[Any, int]:
     """The result as Step Functions sees a Lambda response, and the response's size in bytes
     (-1 when not ``sized``: plain data is then copied without the JSON round trip)."""
     if isinstance(result, (bytes, bytearray)):
-        return _from_body(result, call), len(result)
+        return _from_body(result, resource), len(result)
     if not sized:
         try:
             return _plain_copy(result), -1
@@ -669,7 +738,7 @@ def _marshal(result: Any, call: TaskCall, *, compact: bool, sized: bool = True) 
     try:
         text = json.dumps(result, ensure_ascii=False, default=_lambda_default)
     except (TypeError, ValueError) as e:
-        raise _marshal_error(str(e), call.request_id, compact=compact) from e
+        raise _marshal_error(str(e), _uuid4_text(request_bits), compact=compact) from e
     return json.loads(text), len(text.encode())
 
 
@@ -692,14 +761,12 @@ def _invoke_params(payload: Any) -> Mapping[str, Any]:
 
 async def _invoke_plain(binding: Binding, payload: Any, call: TaskCall) -> Any:
     result = await _call(binding, payload, call, compact=False)
-    if isinstance(result, (bytes, bytearray)):
-        return _from_body(result, call)
-    return result
+    return _direct_result(PLAIN, result, call.request_bits, call.resource)
 
 
 async def _invoke_lambda(binding: Binding, payload: Any, call: TaskCall) -> Any:
     result = await _call(binding, payload, call, compact=False)
-    return _marshal(result, call, compact=False, sized=False)[0]
+    return _direct_result(LAMBDA, result, call.request_bits, call.resource)
 
 
 async def _invoke_lambda_api(binding: Binding, payload: Any, call: TaskCall) -> Any:
@@ -713,13 +780,13 @@ async def _invoke_lambda_api(binding: Binding, payload: Any, call: TaskCall) -> 
                 await _call(binding, _event(params), call, compact=True)
         return invoke_envelope("", 0, call, status=202 if kind == "Event" else 204)
     result = await _call(binding, _event(params), call, compact=True)
-    value, size = _marshal(result, call, compact=True)
+    value, size = _marshal(result, call.resource, call.request_bits, compact=True)
     return invoke_envelope(value, size, call, version=version, log_tail=params.get("LogType") == "Tail")
 
 
 async def _invoke_lambda_callback(binding: Binding, payload: Any, call: TaskCall) -> Any:
     result = await _call(binding, _event(_invoke_params(payload)), call, compact=True)
-    return _marshal(result, call, compact=True, sized=False)[0]
+    return _marshal(result, call.resource, call.request_bits, compact=True, sized=False)[0]
 
 
 _PROTOCOLS: Final = {

@@ -18,7 +18,7 @@ from .._json import copy_json
 from ..errors import DATA_LIMIT_EXCEEDED, QUERY_EVALUATION_ERROR, RUNTIME, TIMEOUT, StatesError
 from ..limits import resolver_result
 from ..paths import PathNotFound, Template
-from ..resolvers import TaskCall, invoke, missing_resolver_error
+from ..resolvers import DIRECT_PROTOCOLS, Later, TaskCall, call_direct, invoke, missing_resolver_error
 from ..retry import matches, retrier_delay
 from ..states import JSONATA
 from ._events import TaskEvents, state_failed
@@ -27,7 +27,9 @@ from ._states import apply_result_path, finish_with_result, input_path, stage_as
 from ._step import Step, compact_json
 
 if TYPE_CHECKING:
+    from ..resolvers import Binding
     from ..states import Catcher, TaskState
+    from ._frame import Run
 
 __all__ = ["copy_json", "task_state", "with_retry_catch"]
 
@@ -37,35 +39,42 @@ Outcome = tuple[Any, str | None]
 async def with_retry_catch(step: Step, raw: Any, attempt: Callable[[], Awaitable[Outcome]]) -> Outcome:
     """Run ``attempt`` under the state's Retry and Catch."""
     state: Any = step.state
-    retriers = state.retry
-    catchers = state.catch
-    if not retriers and not catchers:
+    if not state.retry and not state.catch:
         try:
             return await attempt()
         except StatesError as err:
             state_failed(step, err)
             raise
-    counts = [0] * len(retriers)
+    counts = [0] * len(state.retry)
     while True:
         step.assigned = None
         try:
             return await attempt()
         except StatesError as err:
-            if err.error == RUNTIME:
-                raise
-            delay = _retry(step, retriers, counts, err)
-            if delay is not None:
-                if delay > 0:
-                    await step.frame.run.clock.sleep(delay)
-                continue
-            state_failed(step, err)
-            for index, catcher in enumerate(catchers):
-                if _matches(catcher.error_equals, err.error):
-                    observer = step.frame.run.observer
-                    if observer is not None:
-                        observer.catch(step.frame.run.machine, step.state.name, index)
-                    return _caught(step, catcher, raw, err)
-            raise
+            recovered = _recover(step, raw, counts, err)
+        if isinstance(recovered, tuple):
+            return recovered
+        if recovered > 0:
+            await step.frame.run.clock.sleep(recovered)
+
+
+def _recover(step: Step, raw: Any, counts: list[int], err: StatesError) -> float | Outcome:
+    """After a failed attempt: the backoff before the next one (a float), or the output and
+    next state of the catcher that caught ``err``. Raises ``err`` when it is final."""
+    if err.error == RUNTIME:
+        raise err
+    state: Any = step.state
+    delay = _retry(step, state.retry, counts, err)
+    if delay is not None:
+        return delay
+    state_failed(step, err)
+    for index, catcher in enumerate(state.catch):
+        if _matches(catcher.error_equals, err.error):
+            observer = step.frame.run.observer
+            if observer is not None:
+                observer.catch(step.frame.run.machine, step.state.name, index)
+            return _caught(step, catcher, raw, err)
+    raise err
 
 
 _MATCHES: dict[tuple[tuple[str, ...], str], bool] = {}
@@ -125,18 +134,35 @@ async def task_state(step: Step, raw: Any) -> Outcome:
     state: TaskState = step.state  # type: ignore[assignment]
     if state.query_language == JSONATA:
         return await with_retry_catch(step, raw, lambda: _jsonata_attempt(step, state, raw))
-    if not state.retry and not state.catch:  # with_retry_catch's first branch, one coroutine fewer
+    memo: list[Any] | None = [] if state.retry and _inputs_repeat(state) else None
+    counts = [0] * len(state.retry)
+    events = TaskEvents(step.frame, state.resource)
+    while True:
+        step.assigned = None
+        # (perf) an attempt runs without a coroutine of its own and returns its failure
+        # rather than raising it, unless the resolver or the state makes it wait
         try:
-            return await _jsonpath_attempt(step, state, raw)
-        except StatesError as err:
-            state_failed(step, err)
-            raise
-    memo: list[Any] | None = [] if _inputs_repeat(state) else None
-    return await with_retry_catch(step, raw, lambda: _jsonpath_attempt(step, state, raw, memo))
+            attempt = _jsonpath_attempt(step, state, raw, memo, events)
+            if isinstance(attempt, tuple):
+                return attempt
+            if isinstance(attempt, Later):
+                return await attempt.awaitable  # type: ignore[no-any-return]
+            err = attempt
+        except StatesError as raised:
+            err = raised
+        recovered = _recover(step, raw, counts, err)
+        if isinstance(recovered, tuple):
+            return recovered
+        if recovered > 0:
+            await step.frame.run.clock.sleep(recovered)
 
 
-async def _jsonpath_attempt(step: Step, state: TaskState, raw: Any, memo: list[Any] | None = None) -> Outcome:
-    """One attempt; ``memo`` (when every attempt gets the same inputs) keeps the first one's."""
+def _jsonpath_attempt(
+    step: Step, state: TaskState, raw: Any, memo: list[Any] | None, events: TaskEvents
+) -> Outcome | StatesError | Later:
+    """One attempt: its outcome, the error it failed with, or (when it has to wait) a
+    :class:`Later` whose awaitable gives the outcome. ``memo`` (when every attempt gets the
+    same inputs) keeps the first attempt's."""
     if memo:
         payload, timeout, credentials, heartbeat = memo
     else:
@@ -151,9 +177,26 @@ async def _jsonpath_attempt(step: Step, state: TaskState, raw: Any, memo: list[A
             heartbeat = _positive_int(step, step.path(state.heartbeat_seconds_path, data), "HeartbeatSecondsPath")
         if memo is not None:
             memo[:] = (payload, timeout, credentials, heartbeat)
-    result = await call_resolver(step, state, payload, timeout, credentials, heartbeat)
+    run = step.frame.run
+    binding = None
+    if not timeout and run.mocks is None and _LAMBDA_INVOKE not in state.resource:  # (an envelope to build)
+        binding = run.find_binding(state.name, state.resource, payload)
+    if binding is None or binding.around is not None or binding.protocol not in DIRECT_PROTOCOLS:
+        return Later(_finish_later(step, raw, call_resolver(step, state, payload, timeout, credentials, heartbeat)))
+    result = _call_direct(step, state, binding, payload, credentials, heartbeat, events)
+    kind = type(result)
+    if kind is Later:
+        return Later(_finish_later(step, raw, result.awaitable))
+    if kind is StatesError or isinstance(result, StatesError):
+        return result  # type: ignore[no-any-return]
     return finish_with_result(step, raw, result)
 
+
+async def _finish_later(step: Step, raw: Any, result: Awaitable[Any]) -> Outcome:
+    return finish_with_result(step, raw, await result)
+
+
+_LAMBDA_INVOKE = ":states:::lambda:invoke"
 
 #: Intrinsic functions whose value changes from one call to the next.
 _RANDOM_INTRINSICS = ("States.UUID", "States.MathRandom")
@@ -247,15 +290,7 @@ async def call_resolver(
     run = frame.run
     resource = state.resource
     kind = TaskEvents(frame, resource)
-    kind.scheduled(payload, timeout, heartbeat)
-    if run.meter.data_exceeds(payload):
-        err = StatesError(
-            DATA_LIMIT_EXCEEDED,
-            f"The state/task '{resource}' has an input with a size exceeding the maximum number of bytes "
-            "service limit.",
-        )
-        kind.failed(err)
-        raise err
+    _schedule(run, kind, payload, timeout, heartbeat)
     if run.mocks is not None:
         mocked = _mocked(step, state, payload, kind)
         if mocked is not NOT_MOCKED:
@@ -270,9 +305,42 @@ async def call_resolver(
         raise err
     if binding.around is None or kind.kind != "Activity":  # (engine) a queued activity starts when a worker takes it
         kind.started()
-    call = TaskCall(
+    call = _task_call(step, state, credentials, heartbeat, request_bits, kind)
+    try:
+        # (reliability) copies both ways (the resolver may keep and change what it returned); JSON only
+        if timeout:
+            with anyio.fail_after(timeout):
+                result = await invoke(binding, copy_json(payload), call)
+        else:  # (perf) no context manager to enter and leave
+            result = await invoke(binding, copy_json(payload), call)
+    except TimeoutError:
+        kind.timed_out()
+        raise StatesError(TIMEOUT, None) from None
+    except StatesError as err:
+        kind.failed(err)
+        raise
+    return _accept(step, state, kind, result)
+
+
+def _schedule(run: Run, kind: TaskEvents, payload: Any, timeout: float | None, heartbeat: float | None) -> None:
+    """``...Scheduled``; a payload over the quota fails the task at once."""
+    kind.scheduled(payload, timeout, heartbeat)
+    if run.meter.data_exceeds(payload):
+        err = StatesError(
+            DATA_LIMIT_EXCEEDED,
+            f"The state/task '{kind.resource}' has an input with a size exceeding the maximum number of bytes "
+            "service limit.",
+        )
+        kind.failed(err)
+        raise err
+
+
+def _task_call(
+    step: Step, state: TaskState, credentials: Any, heartbeat: float | None, request_bits: int, kind: TaskEvents
+) -> TaskCall:
+    return TaskCall(
         state_name=state.name,
-        resource=resource,
+        resource=state.resource,
         attempt=step.retry_count,
         context=step.read_context,  # (perf) built if the resolver reads it; most never do
         task_token=step.task_token(),
@@ -281,23 +349,56 @@ async def call_resolver(
         request_bits=request_bits,
         events=kind,
     )
+
+
+def _accept(step: Step, state: TaskState, kind: TaskEvents, result: Any) -> Any:
+    """A resolver's result made the task's: copied, checked, recorded as ``...Succeeded``."""
     try:
-        # (reliability) copies both ways (the resolver may keep and change what it returned); JSON only
-        if timeout:
-            with anyio.fail_after(timeout):
-                result = await invoke(binding, copy_json(payload), call)
-        else:  # (perf) no context manager to enter and leave
-            result = await invoke(binding, copy_json(payload), call)
         result = resolver_result(state.name, result)
-    except TimeoutError:
-        kind.timed_out()
-        raise StatesError(TIMEOUT, None) from None
     except StatesError as err:
         kind.failed(err)
         raise
-    _check_result(step, resource, result, kind, trusted=True)  # resolver_result made it JSON data
+    _check_result(step, state.resource, result, kind, trusted=True)  # resolver_result made it JSON data
     kind.succeeded(result)
     return result
+
+
+def _call_direct(
+    step: Step,
+    state: TaskState,
+    binding: Binding,
+    payload: Any,
+    credentials: Any,
+    heartbeat: float | None,
+    kind: TaskEvents,
+) -> Any:
+    """:func:`call_resolver` for a binding :func:`~asl.resolvers.call_direct` runs, with no
+    timeout and no mocks: the result, the error it failed with (returned), or a Later."""
+    run = step.frame.run
+    _schedule(run, kind, payload, None, heartbeat)
+    request_bits = run.rng.getrandbits(128)
+    kind.started()
+    call = _task_call(step, state, credentials, heartbeat, request_bits, kind) if binding.arity == 2 else None
+    try:
+        result = call_direct(binding, copy_json(payload), call, request_bits, state.resource)
+    except StatesError as err:
+        kind.failed(err)
+        raise
+    if type(result) is Later:
+        return Later(_accept_later(step, state, kind, result.awaitable))
+    if isinstance(result, StatesError):
+        kind.failed(result)
+        return result
+    return _accept(step, state, kind, result)
+
+
+async def _accept_later(step: Step, state: TaskState, kind: TaskEvents, result: Awaitable[Any]) -> Any:
+    try:
+        value = await result
+    except StatesError as err:
+        kind.failed(err)
+        raise
+    return _accept(step, state, kind, value)
 
 
 def _mocked(step: Step, state: TaskState, payload: Any, kind: TaskEvents) -> Any:

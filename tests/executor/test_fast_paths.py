@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import pickle
+import re
 import traceback
 from typing import Any
 
@@ -19,7 +20,7 @@ from asl.executor._task import copy_json
 from asl.resolvers import _own_frames, lambda_error_cause
 from asl.testing import VirtualClock
 
-from ._helpers import START_EPOCH, chain, clock, single, task
+from ._helpers import FUNCTION_ARN, RESOURCE, START_EPOCH, chain, clock, single, task
 
 
 def _pass_branch(name: str, value: int) -> dict[str, Any]:
@@ -516,3 +517,84 @@ def test_a_task_a_resolver_left_running_is_cancelled_when_the_run_ends() -> None
 
     assert asl.run(single(task()), {}, resolvers={"S": starts}) == "ok"
     assert cancelled == [True]
+
+
+# -- a sync resolver's call without a coroutine (asl.resolvers.call_direct) -------------------
+
+
+def _sync_flaky(fails: int, result: Any) -> Any:
+    """A resolver that fails ``fails`` times (ValueError), then returns ``result``."""
+    calls: list[int] = []
+
+    def flaky(payload: Any) -> Any:
+        calls.append(1)
+        if len(calls) <= fails:
+            raise ValueError(f"attempt {len(calls)}")
+        return result
+
+    return flaky
+
+
+def _async_flaky(fails: int, result: Any) -> Any:
+    """:func:`_sync_flaky` as an async resolver (its stack frames read the same but for line numbers)."""
+    calls: list[int] = []
+
+    async def flaky(payload: Any) -> Any:
+        calls.append(1)
+        if len(calls) <= fails:
+            raise ValueError(f"attempt {len(calls)}")
+        return result
+
+    return flaky
+
+
+@given(
+    resource=st.sampled_from([RESOURCE, FUNCTION_ARN]),
+    fails=st.integers(0, 3),
+    result=st.sampled_from([{"ok": 1}, [1, "two"], "text", 7, None, b'{"raw": true}', b"not json"]),
+    caught=st.booleans(),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_sync_resolver_records_what_an_async_one_does(resource: str, fails: int, result: Any, caught: bool) -> None:
+    """Retried, caught or succeeding, a sync resolver (called directly) gives the same history as an async one."""
+    retry = [{"ErrorEquals": ["ValueError"], "MaxAttempts": 2, "IntervalSeconds": 1}]
+    state = task(Resource=resource, Retry=retry, ResultPath="$.r")
+    if caught:
+        state["Catch"] = [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}]
+    definition = chain(("S", state), ("Caught", {"Type": "Pass", "End": True}))
+    histories = []
+    for resolver in (_sync_flaky(fails, result), _async_flaky(fails, result)):
+        execution = asl.start(definition, {"in": 1}, resolvers={"S": resolver}, clock=clock(), seed=7)
+        histories.append(re.sub(r"line \d+", "line N", json.dumps(execution.history_json())))
+    assert histories[0] == histories[1]
+
+
+def test_a_sync_resolver_failure_lists_only_its_own_frames() -> None:
+    """The stackTrace of a sync resolver's exception starts at the resolver, not in asl's code."""
+
+    def fails(_payload: Any) -> Any:
+        raise ValueError("no")
+
+    definition = single(task(Resource=FUNCTION_ARN))
+    execution = asl.start(definition, {}, resolvers={"S": fails}, clock=clock())
+    frames = json.loads(execution.cause or "{}")["stackTrace"]
+    assert len(frames) == 1
+    assert "in fails" in frames[0]
+
+
+def test_a_two_argument_resolver_gets_the_attempt_and_request_id_of_each_call() -> None:
+    """A sync (payload, call) resolver sees attempt 0, 1, 2 and a request id per attempt, as its error causes name."""
+    seen: list[tuple[int, str]] = []
+
+    def flaky(_payload: Any, call: asl.TaskCall) -> Any:
+        seen.append((call.attempt, call.request_id))
+        if len(seen) < 3:
+            raise ValueError("again")
+        return "done"
+
+    definition = single(task(Resource=FUNCTION_ARN, Retry=[{"ErrorEquals": ["States.ALL"]}]))
+    execution = asl.start(definition, {}, resolvers={"S": flaky}, clock=clock())
+    failed = [json.loads(e["cause"]) for e in execution.events if e["type"] == "LambdaFunctionFailed"]
+    assert [attempt for attempt, _ in seen] == [0, 1, 2]
+    assert [d["requestId"] for d in failed] == [request for _, request in seen[:2]]
+    assert execution.output == "done"
