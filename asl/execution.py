@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-from array import array
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
@@ -40,6 +39,9 @@ names, shared by every event of that shape, then their values), which is cheaper
 value may be a :class:`~asl.errors.Deferred` (a cause written when the history is read)."""
 
 Record = tuple[str, float, int, Details]
+
+_SLOTS = 6
+"""Slots an event takes in :class:`Execution`'s log."""
 
 #: Event types whose details sit under ``<lowerCamelType>EventDetails`` (AWS's HistoryEvent).
 _OWN_DETAILS = frozenset(
@@ -163,15 +165,10 @@ class Execution:
     cause: str | None = None
     start_time: float = 0.0
     stop_time: float | None = None
-    # The events, one column each (cheap to keep: a history holds many); ids are positions + 1.
-    _types: list[str] = attrs.field(factory=list, repr=False, alias="types")
-    _times: array[float] = attrs.field(factory=lambda: array("d"), repr=False, alias="times")
-    _previous: array[int] = attrs.field(factory=lambda: array("q"), repr=False, alias="previous")
-    # details: packed ones spread over three columns (no tuple of their own to keep), a dict in
-    # the first with None for names
-    _names: list[tuple[str, ...] | None] = attrs.field(factory=list, repr=False, alias="names")
-    _first: list[Any] = attrs.field(factory=list, repr=False, alias="first")
-    _second: list[Any] = attrs.field(factory=list, repr=False, alias="second")
+    # The events, six slots each in one flat list (cheap to keep: a history holds many, and no
+    # event has an object of its own): type, time, previousEventId, then the details: packed ones
+    # as their names and up to two values, a dict as None, the dict, None. Ids are positions + 1.
+    _log: list[Any] = attrs.field(factory=list, repr=False, alias="log")
     _materialised: list[dict[str, Any]] = attrs.field(factory=list, repr=False, alias="materialised")
 
     keep_history: bool = attrs.field(default=True, repr=False)
@@ -189,28 +186,29 @@ class Execution:
 
         ``details`` (a dict or packed, see :data:`Details`) is kept as it is: never change it.
         """
+        if type(details) is not tuple:
+            return self.note(event_type, timestamp, previous, None, details)
+        if len(details) > 3:  # more than two values: kept as a dict
+            return self.note(event_type, timestamp, previous, None, unpacked(details))
+        return self.note(event_type, timestamp, previous, *details)
+
+    def note(
+        self,
+        event_type: str,
+        timestamp: float,
+        previous: int,
+        names: tuple[str, ...] | None,
+        first: Any = None,
+        second: Any = None,
+    ) -> int:
+        """(perf) :meth:`record` with the details given as their parts: packed details' ``names``
+        and up to two values, or ``None`` and a dict. The executor's own events come this way."""
         limit = self.max_events
         if limit is not None and self._count + 1 >= limit and event_type not in _FINAL:
             raise StatesError(RUNTIME, history_limit_cause(limit))
         self._count += 1
         if self.keep_history:
-            self._types.append(event_type)
-            self._times.append(timestamp)
-            self._previous.append(previous)
-            names: tuple[str, ...] | None
-            if type(details) is not tuple:
-                names, first, second = None, details, None
-            elif len(details) == 3:
-                names, first, second = details
-            elif len(details) == 2:
-                (names, first), second = details, None
-            elif len(details) == 1:
-                names, first, second = details[0], None, None
-            else:  # more than two values: kept as a dict
-                names, first, second = None, unpacked(details), None
-            self._names.append(names)
-            self._first.append(first)
-            self._second.append(second)
+            self._log += (event_type, timestamp, previous, names, first, second)
         return self._count
 
     def record_retry(self, state_name: str) -> None:
@@ -224,8 +222,8 @@ class Execution:
 
     def previous_of(self, event_id: int) -> int:
         """The ``previousEventId`` of an event (0 when the history is not kept)."""
-        if self.keep_history and 0 < event_id <= len(self._types):
-            return self._previous[event_id - 1]
+        if self.keep_history and 0 < event_id <= len(self._log) // _SLOTS:
+            return self._log[(event_id - 1) * _SLOTS + 2]  # type: ignore[no-any-return]
         return 0
 
     def open_state(self, event_id: int, floor: int = 0) -> str | None:
@@ -235,14 +233,14 @@ class Execution:
         after) to the nearest state event: an entered one means that state has not exited
         (``TaskStateEntered``); an exited one, or none, gives ``None``.
         """
-        types = self._types
-        while self.keep_history and floor < event_id <= len(types):
-            event_type = types[event_id - 1]
+        log = self._log
+        while self.keep_history and floor < event_id <= len(log) // _SLOTS:
+            event_type: str = log[(event_id - 1) * _SLOTS]
             if event_type.endswith("StateEntered"):
                 return event_type
             if event_type.endswith("StateExited"):
                 return None
-            event_id = self._previous[event_id - 1]
+            event_id = log[(event_id - 1) * _SLOTS + 2]
         return None
 
     # -- reading --------------------------------------------------------------------------
@@ -251,7 +249,7 @@ class Execution:
     def events(self) -> list[dict[str, Any]]:
         """History events in the order they happened, as flat dicts (built when first read)."""
         done = self._materialised
-        for event_id in range(len(done) + 1, len(self._types) + 1):
+        for event_id in range(len(done) + 1, len(self._log) // _SLOTS + 1):
             event_type, timestamp, previous, details = self._record(event_id)
             event = {"id": event_id, "previousEventId": previous, "type": event_type, "timestamp": timestamp}
             event.update(unpacked(details))
@@ -259,20 +257,27 @@ class Execution:
         return done
 
     def _record(self, event_id: int) -> Record:
-        at = event_id - 1
-        return self._types[at], self._times[at], self._previous[at], self._details_at(at)
+        at = (event_id - 1) * _SLOTS
+        log = self._log
+        return log[at], log[at + 1], log[at + 2], self._details_at(at)
 
     def _details_at(self, at: int) -> Details:
-        names = self._names[at]
+        """The details of the event whose slots start at ``at``."""
+        log = self._log
+        names = log[at + 3]
         if names is None:
-            return self._first[at]  # type: ignore[no-any-return]
-        return (names, self._first[at], self._second[at])[: 1 + len(names)]
+            return log[at + 4]  # type: ignore[no-any-return]
+        return (names, log[at + 4], log[at + 5])[: 1 + len(names)]
 
     @property
     def path(self) -> list[str]:
         """The names of the states entered, in order (a state run twice appears twice)."""
-        types = self._types
-        return [_field(self._details_at(at), "name") for at in range(len(types)) if types[at].endswith("StateEntered")]
+        log = self._log
+        return [
+            _field(self._details_at(at), "name")
+            for at in range(0, len(log), _SLOTS)
+            if log[at].endswith("StateEntered")
+        ]
 
     @property
     def visits(self) -> dict[str, int]:
@@ -309,7 +314,7 @@ class Execution:
         false}``. ``reverse_order=True`` lists the newest event first, like the API's
         ``reverseOrder``. The result is plain JSON data (``json.dumps`` takes it as is).
         """
-        events = [history_event_json(i, self._record(i)) for i in range(1, len(self._types) + 1)]
+        events = [history_event_json(i, self._record(i)) for i in range(1, len(self._log) // _SLOTS + 1)]
         if reverse_order:
             events.reverse()
         return {"events": events}

@@ -11,7 +11,7 @@ import anyio
 import attrs
 
 from ..errors import ExecutionFailed
-from ..execution import RUNNING, SUCCEEDED, Details, Execution
+from ..execution import RUNNING, SUCCEEDED, Execution
 
 if TYPE_CHECKING:
     from ._engine import Engine, StateMachineEntry
@@ -27,9 +27,17 @@ class LiveExecution(Execution):
     """The id of the latest event recorded."""
     _changed: anyio.Event | None = attrs.field(default=None, init=False, repr=False)
 
-    def record(self, event_type: str, timestamp: float, previous: int, details: Details) -> int:
-        """Append one history event and wake the followers."""
-        event_id = super().record(event_type, timestamp, previous, details)
+    def note(
+        self,
+        event_type: str,
+        timestamp: float,
+        previous: int,
+        names: tuple[str, ...] | None,
+        first: Any = None,
+        second: Any = None,
+    ) -> int:
+        """Append one history event and wake the followers (every event is recorded through here)."""
+        event_id = super().note(event_type, timestamp, previous, names, first, second)
         self.last_event_id = event_id
         self.wake()
         return event_id

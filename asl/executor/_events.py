@@ -70,11 +70,15 @@ class DetachedFrame(Frame):
         self.last_event = self.ids[0]
         return self.last_event
 
-    def record_at(self, timestamp: float, event_type: str, details: Details) -> int:
+    def record_details(self, event_type: str, details: Details) -> int:
         """Count an event without keeping it."""
         return self.record(event_type)
 
-    def record_details(self, event_type: str, details: Details) -> int:
+    def note(self, event_type: str, names: tuple[str, ...] | None, first: Any = None, second: Any = None) -> int:
+        """Count an event without keeping it."""
+        return self.record(event_type)
+
+    def note_at(self, timestamp: float, event_type: str, names: tuple[str, ...], first: Any, second: Any = None) -> int:
         """Count an event without keeping it."""
         return self.record(event_type)
 
@@ -184,10 +188,16 @@ def _classify(resource: str) -> tuple[str, dict[str, str]]:
     return "Task", {"resourceType": ":".join(pieces[:cut]), "resource": ":".join(pieces[cut:])}
 
 
-class TaskEvents:
-    """Records the events of one Task attempt on its frame."""
+@functools.lru_cache(maxsize=64)
+def _event_types(kind: str) -> tuple[str, str, str, str]:
+    """The ``...Scheduled``, ``...Started``, ``...Succeeded`` and ``...Failed`` types of ``kind``."""
+    return kind + "Scheduled", kind + "Started", kind + "Succeeded", kind + "Failed"
 
-    __slots__ = ("frame", "ident", "kept", "kind", "resource")
+
+class TaskEvents:
+    """Records the events of a Task's attempts on its frame."""
+
+    __slots__ = ("frame", "ident", "kept", "kind", "resource", "types")
 
     def __init__(self, frame: Frame, resource: str) -> None:
         self.frame = frame
@@ -199,18 +209,19 @@ class TaskEvents:
         """``Task``, ``LambdaFunction`` or ``Activity``: the prefix of the event types."""
         self.ident = ident
         """The details every event of the resource carries (shared: copied into each event's, never changed)."""
+        self.types = _event_types(kind)
 
     def scheduled(self, payload: Any, timeout: float | None, heartbeat: float | None) -> None:
         """``TaskScheduled`` (with the region and the parameters) or ``...Scheduled`` with the input."""
         if not self.kept:
-            self.frame.record_details(self.kind + "Scheduled", {})
+            self.frame.note(self.types[0], None, {})
             return
         if self.kind == "Task":
             arn_parts = self.frame.run.execution.arn.split(":")
             region = arn_parts[3] if len(arn_parts) > 3 else ""
             details = {**self.ident, "region": region, "parameters": payload}
         elif timeout is None and heartbeat is None:
-            self.frame.record_details(self.kind + "Scheduled", (_RESOURCE_INPUT, self.resource, payload))
+            self.frame.note(self.types[0], _RESOURCE_INPUT, self.resource, payload)
             return
         else:
             details = {"resource": self.resource, "input": payload}
@@ -218,14 +229,14 @@ class TaskEvents:
             details["timeoutInSeconds"] = int(timeout) if float(timeout).is_integer() else timeout
         if heartbeat is not None and self.kind != "LambdaFunction":
             details["heartbeatInSeconds"] = heartbeat
-        self.frame.record_details(self.kind + "Scheduled", details)
+        self.frame.note(self.types[0], None, details)
 
     def started(self, worker_name: str | None = None) -> None:
         """``...Started`` (a Lambda function's carries no details; an activity's the worker's name, if given)."""
         if worker_name is not None and self.kept:
-            self.frame.record_details(self.kind + "Started", {"workerName": worker_name})
+            self.frame.note(self.types[1], None, {"workerName": worker_name})
         else:
-            self.frame.record_details(self.kind + "Started", self.ident)
+            self.frame.note(self.types[1], None, self.ident)
 
     def submitted(self, output: Any = None) -> None:
         """(engine) ``TaskSubmitted``: a callback or ``.sync`` call went out; ``output`` is the
@@ -238,13 +249,14 @@ class TaskEvents:
     def schedule_failing(self) -> None:
         """(engine) The task could not be scheduled: its failure is recorded as ``...ScheduleFailed``."""
         self.kind += "Schedule"
+        self.types = _event_types(self.kind)
 
     def succeeded(self, output: Any) -> None:
         """``...Succeeded`` with the result."""
         if not self.ident:
-            self.frame.record_details(self.kind + "Succeeded", (_OUTPUT, output))
+            self.frame.note(self.types[2], _OUTPUT, output)
         else:
-            self.frame.record_details(self.kind + "Succeeded", {**self.ident, "output": output})
+            self.frame.note(self.types[2], None, {**self.ident, "output": output})
 
     def failed(self, err: StatesError) -> None:
         """``...Failed`` with the error and cause (``...TimedOut`` for a heartbeat timeout)."""
@@ -253,9 +265,9 @@ class TaskEvents:
             return
         cause = err.recorded_cause  # (perf) a Lambda error's cause is written when the history is read
         if not self.ident:
-            self.frame.record_details(self.kind + "Failed", (_ERROR_CAUSE, err.error, cause))
+            self.frame.note(self.types[3], _ERROR_CAUSE, err.error, cause)
         else:
-            self.frame.record_details(self.kind + "Failed", {**self.ident, "error": err.error, "cause": cause})
+            self.frame.note(self.types[3], None, {**self.ident, "error": err.error, "cause": cause})
 
     def timed_out(self, err: StatesError | None = None) -> None:
         """``...TimedOut`` (error ``States.Timeout``, or ``err``'s error and cause)."""

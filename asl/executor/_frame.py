@@ -144,9 +144,19 @@ class Frame:
         self.last_event = event_id
         return event_id
 
-    def record_at(self, timestamp: float, event_type: str, details: Details) -> int:
-        """:meth:`record` with the time and the details given (the transition loop's fast path)."""
-        event_id = self.run.execution.record(event_type, timestamp, self.last_event, details)
+    def note(self, event_type: str, names: tuple[str, ...] | None, first: Any = None, second: Any = None) -> int:
+        """(perf) :meth:`record_details` with packed details given as their parts (see
+        :meth:`asl.Execution.note`): the executor's own events, without a tuple to unpack."""
+        run = self.run
+        execution = run.execution
+        now = run.clock.now() if execution.keep_history else 0.0
+        event_id = execution.note(event_type, now, self.last_event, names, first, second)
+        self.last_event = event_id
+        return event_id
+
+    def note_at(self, timestamp: float, event_type: str, names: tuple[str, ...], first: Any, second: Any = None) -> int:
+        """:meth:`note` at the time given (the transition loop's fast path)."""
+        event_id = self.run.execution.note(event_type, timestamp, self.last_event, names, first, second)
         self.last_event = event_id
         return event_id
 

@@ -13,7 +13,7 @@ import anyio
 from .._home import DEFAULT_ACCOUNT, DEFAULT_REGION
 from .._time import format_timestamp
 from ..errors import DATA_LIMIT_EXCEEDED, RUNTIME, TIMEOUT, StatesError
-from ..execution import FAILED, SUCCEEDED, TIMED_OUT, Details, Execution
+from ..execution import FAILED, SUCCEEDED, TIMED_OUT, Execution
 from ..jsonata import Limits as JsonataLimits
 from ..jsonata import use_limits
 from ..limits import Limits, execution_input, transition_limit_cause
@@ -94,13 +94,12 @@ async def run_branch(frame: Frame, branch: Branch, data: Any) -> Any:
                 f"The state/task '{name}' returned a result with a size exceeding the maximum number "
                 "of bytes service limit.",
             )
-        details: Details
         if step.assigned is None:
-            details = (_NAME_OUTPUT, name, output)
+            frame.note_at(now(), _EXITED.get(state.type) or _exited_event(state.type), _NAME_OUTPUT, name, output)
         else:
             _assign(frame, step, meter)
             details = {"name": name, "output": output, "assignedVariables": step.assigned}
-        frame.record_at(now(), _EXITED.get(state.type) or _exited_event(state.type), details)
+            frame.record_details(_EXITED.get(state.type) or _exited_event(state.type), details)
         if following is None:
             return output
         data = output

@@ -68,8 +68,8 @@ class Step(Scope):
         self.variables = frame.variables
         self.rng = run.rng
         self._context: Mapping[str, Any] | None = None
-        self.entered_id = frame.record_at(
-            now, _ENTERED.get(state.type) or entered_event(state.type), (_NAME_INPUT, state.name, raw_input)
+        self.entered_id = frame.note_at(
+            now, _ENTERED.get(state.type) or entered_event(state.type), _NAME_INPUT, state.name, raw_input
         )
         if state.type == "Task" and getattr(state, "resource", "").endswith(_TOKEN_SUFFIX):
             self._context = frame.state_context(state, now)  # the token is drawn on entry
