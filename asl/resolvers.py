@@ -69,6 +69,7 @@ import attrs
 from ._home import DEFAULT_ACCOUNT, DEFAULT_PARTITION, DEFAULT_REGION
 from ._json import copy_json
 from .errors import DATA_LIMIT_EXCEEDED, RUNTIME, Deferred, StatesError
+from .limits import resolver_result
 
 __all__ = [
     "Around",
@@ -459,6 +460,7 @@ def _exact_names(resource: str, target: FunctionRef | None, home: tuple[str, str
 
 # ---- calling ---------------------------------------------------------------------------------
 
+
 async def _call(binding: Binding, payload: Any, call: TaskCall, *, compact: bool) -> Any:
     """Run the resolver; any Exception but StatesError becomes a Lambda-style function error."""
     try:
@@ -498,15 +500,18 @@ class Later:
         self.awaitable = awaitable
 
 
-def call_direct(binding: Binding, payload: Any, call: TaskCall | None, request_bits: int, resource: str) -> Any:
+def call_direct(
+    binding: Binding, payload: Any, call: TaskCall | None, request_bits: int, state_name: str, resource: str
+) -> Any:
     """(perf) Run the resolver of a ``plain`` or ``lambda`` binding without an ``around``, here
     and now: what :func:`invoke` does without a coroutine of its own (most resolvers are sync).
 
-    Returns the task result as the protocol makes it; the :class:`StatesError` the call
-    failed with, *returned* rather than raised (a retried task fails the same way many
-    times, and raising it through the layers above costs more than the rest of the attempt);
-    or a :class:`Later` when the resolver returned an awaitable. Raises StatesError when the
-    returned value cannot be a task result (``Runtime.MarshalError``, a body over the quota).
+    Returns the task result as the protocol makes it, a fresh copy checked to be JSON data;
+    the :class:`StatesError` the call failed with, *returned* rather than raised (a retried
+    task fails the same way many times, and raising it through the layers above costs more
+    than the rest of the attempt); or a :class:`Later` when the resolver returned an
+    awaitable. Raises StatesError when the returned value cannot be a task result
+    (``Runtime.MarshalError``, a body over the quota, not JSON data).
 
     ``call`` is what a resolver of arity 2 gets (None for the others); ``request_bits`` make
     the request id of an error's cause.
@@ -524,11 +529,11 @@ def call_direct(binding: Binding, payload: Any, call: TaskCall | None, request_b
     except Exception as exc:
         return _function_error(exc, False, request_bits)
     if type(out) not in _PLAIN_TYPES and inspect.isawaitable(out):
-        return Later(_settle(binding.protocol, out, request_bits, resource))
-    return _direct_result(binding.protocol, out, request_bits, resource)
+        return Later(_settle(binding.protocol, out, request_bits, state_name, resource))
+    return _direct_result(binding.protocol, out, request_bits, state_name, resource)
 
 
-async def _settle(protocol: str, awaitable: Awaitable[Any], request_bits: int, resource: str) -> Any:
+async def _settle(protocol: str, awaitable: Awaitable[Any], request_bits: int, state_name: str, resource: str) -> Any:
     """The rest of :func:`call_direct` for a resolver that returned an awaitable."""
     try:
         out = await awaitable
@@ -536,11 +541,23 @@ async def _settle(protocol: str, awaitable: Awaitable[Any], request_bits: int, r
         raise
     except Exception as exc:
         raise _function_error(exc, False, request_bits) from exc
-    return _direct_result(protocol, out, request_bits, resource)
+    return _direct_result(protocol, out, request_bits, state_name, resource)
 
 
-def _direct_result(protocol: str, out: Any, request_bits: int, resource: str) -> Any:
-    """What the ``plain`` or ``lambda`` protocol makes of a resolver's return value."""
+def _direct_result(protocol: str, out: Any, request_bits: int, state_name: str, resource: str) -> Any:
+    """What the ``plain`` or ``lambda`` protocol makes of a resolver's return value: a fresh
+    copy (the resolver may keep and change what it returned), checked to be JSON data."""
+    if protocol == LAMBDA and not isinstance(out, (bytes, bytearray)):
+        try:
+            return _plain_copy(out)  # (perf) exact JSON types, finite numbers: JSON data already
+        except _NotPlain:
+            pass
+    return resolver_result(state_name, _protocol_result(protocol, out, request_bits, resource))
+
+
+def _protocol_result(protocol: str, out: Any, request_bits: int, resource: str) -> Any:
+    """The task result the ``plain`` or ``lambda`` protocol makes of a resolver's return value
+    (plain: the value itself, or the body it returned read as Step Functions reads it)."""
     if protocol == LAMBDA:
         return _marshal(out, resource, request_bits, compact=False, sized=False)[0]
     if isinstance(out, (bytes, bytearray)):
@@ -690,7 +707,8 @@ def _lambda_default(value: Any) -> Any:
 
 
 _PLAIN_TYPES: Final = frozenset({dict, list, str, int, float, bool, type(None)})
-_PLAIN_SCALARS: Final = frozenset({str, int, float, bool, type(None)})
+_PLAIN_SCALARS: Final = frozenset({str, int, bool, type(None)})
+"""Values :func:`_plain_copy` keeps as they are without a look (a float must be finite)."""
 _PLAIN_DEPTH: Final = 64
 
 
@@ -701,10 +719,10 @@ class _NotPlain(Exception):
 def _plain_copy(value: Any, depth: int = 0) -> Any:
     """(perf) What ``json.loads(json.dumps(value))`` gives, for values made only of exact JSON types.
 
-    Dicts with string keys, lists, tuples (they become lists), str, int, float (NaN too:
-    the round trip keeps it), bool and None are copied in one walk; anything else (a
-    subclass, Decimal, a non-string key, deep nesting) raises :class:`_NotPlain`, and the
-    encoder decides.
+    Dicts with string keys, lists, tuples (they become lists), str, int, finite floats, bool
+    and None are copied in one walk, and the copy is JSON data; anything else (a subclass,
+    Decimal, NaN or an infinity, a non-string key, deep nesting) raises :class:`_NotPlain`,
+    and the encoder decides.
     """
     kind = type(value)
     if kind is dict:
@@ -720,7 +738,7 @@ def _plain_copy(value: Any, depth: int = 0) -> Any:
         if depth > _PLAIN_DEPTH:
             raise _NotPlain
         return [member if type(member) in _PLAIN_SCALARS else _plain_copy(member, depth + 1) for member in value]
-    if kind in _PLAIN_SCALARS:
+    if kind in _PLAIN_SCALARS or (kind is float and value - value == 0.0):  # x - x is NaN for NaN and ±inf
         return value
     raise _NotPlain
 
@@ -761,12 +779,12 @@ def _invoke_params(payload: Any) -> Mapping[str, Any]:
 
 async def _invoke_plain(binding: Binding, payload: Any, call: TaskCall) -> Any:
     result = await _call(binding, payload, call, compact=False)
-    return _direct_result(PLAIN, result, call.request_bits, call.resource)
+    return _protocol_result(PLAIN, result, call.request_bits, call.resource)
 
 
 async def _invoke_lambda(binding: Binding, payload: Any, call: TaskCall) -> Any:
     result = await _call(binding, payload, call, compact=False)
-    return _direct_result(LAMBDA, result, call.request_bits, call.resource)
+    return _protocol_result(LAMBDA, result, call.request_bits, call.resource)
 
 
 async def _invoke_lambda_api(binding: Binding, payload: Any, call: TaskCall) -> Any:

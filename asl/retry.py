@@ -102,9 +102,11 @@ def backoff_delay(
 
 def retrier_delay(retrier: Retrier, attempt: int, rng: random.Random) -> float:
     """:func:`backoff_delay` with a retrier's fields: seconds before its retry number ``attempt`` + 1."""
-    if attempt == 0 and retrier.jitter_strategy == "NONE":  # (perf) the first delay is the interval, capped
+    if retrier.jitter_strategy == "NONE":  # (perf) no draw: the capped exponential, the first one the interval
+        interval = float(retrier.interval_seconds)
+        delay = interval if attempt == 0 else _exponential(interval, float(retrier.backoff_rate), attempt, None)
         cap = retrier.max_delay_seconds
-        return float(retrier.interval_seconds if cap is None else min(retrier.interval_seconds, cap))
+        return delay if cap is None else min(delay, float(cap))
     return backoff_delay(
         retrier.interval_seconds,
         retrier.backoff_rate,

@@ -136,13 +136,14 @@ async def task_state(step: Step, raw: Any) -> Outcome:
         return await with_retry_catch(step, raw, lambda: _jsonata_attempt(step, state, raw))
     memo: list[Any] | None = [] if state.retry and _inputs_repeat(state) else None
     counts = [0] * len(state.retry)
-    events = TaskEvents(step.frame, state.resource)
+    binding = _direct_binding(step.frame.run, state)
+    events = TaskEvents(step.frame, state.resource) if binding is not None else None
     while True:
         step.assigned = None
         # (perf) an attempt runs without a coroutine of its own and returns its failure
         # rather than raising it, unless the resolver or the state makes it wait
         try:
-            attempt = _jsonpath_attempt(step, state, raw, memo, events)
+            attempt = _jsonpath_attempt(step, state, raw, memo, binding, events)
             if isinstance(attempt, tuple):
                 return attempt
             if isinstance(attempt, Later):
@@ -157,14 +158,40 @@ async def task_state(step: Step, raw: Any) -> Outcome:
             await step.frame.run.clock.sleep(recovered)
 
 
+def _direct_binding(run: Run, state: TaskState) -> Binding | None:
+    """The binding a JSONPath Task's attempts call through :func:`~asl.resolvers.call_direct`,
+    or None when they take :func:`call_resolver`'s way (a timeout, mocks, an envelope to build
+    or an integration around the call, no resolver at all)."""
+    if (
+        run.mocks is not None
+        or state.timeout_seconds is not None
+        or state.timeout_seconds_path is not None
+        or _LAMBDA_INVOKE in state.resource  # the function (so the binding) is named in each payload
+    ):
+        return None
+    binding = run.find_binding(state.name, state.resource, None)
+    if binding is None or binding.around is not None or binding.protocol not in DIRECT_PROTOCOLS:
+        return None
+    return binding  # type: ignore[no-any-return]
+
+
 def _jsonpath_attempt(
-    step: Step, state: TaskState, raw: Any, memo: list[Any] | None, events: TaskEvents
+    step: Step,
+    state: TaskState,
+    raw: Any,
+    memo: list[Any] | None,
+    binding: Binding | None,
+    events: TaskEvents | None,
 ) -> Outcome | StatesError | Later:
     """One attempt: its outcome, the error it failed with, or (when it has to wait) a
-    :class:`Later` whose awaitable gives the outcome. ``memo`` (when every attempt gets the
-    same inputs) keeps the first attempt's."""
+    :class:`Later` whose awaitable gives the outcome.
+
+    ``memo`` (when every attempt gets the same inputs) keeps the first attempt's, and
+    whether its payload was found within the quota. With a ``binding`` (and its ``events``)
+    the resolver is called here, as :func:`call_resolver` would call it.
+    """
     if memo:
-        payload, timeout, credentials, heartbeat = memo
+        payload, timeout, credentials, heartbeat, sized = memo
     else:
         data = input_path(step, raw)
         payload = data if state.parameters is None else step.evaluate(state.parameters, data)
@@ -175,21 +202,32 @@ def _jsonpath_attempt(
         heartbeat = state.heartbeat_seconds
         if state.heartbeat_seconds_path is not None:  # (engine) callback and activity heartbeats
             heartbeat = _positive_int(step, step.path(state.heartbeat_seconds_path, data), "HeartbeatSecondsPath")
+        sized = False
         if memo is not None:
-            memo[:] = (payload, timeout, credentials, heartbeat)
-    run = step.frame.run
-    binding = None
-    if not timeout and run.mocks is None and _LAMBDA_INVOKE not in state.resource:  # (an envelope to build)
-        binding = run.find_binding(state.name, state.resource, payload)
-    if binding is None or binding.around is not None or binding.protocol not in DIRECT_PROTOCOLS:
+            memo[:] = (payload, timeout, credentials, heartbeat, False)
+    if binding is None or events is None:
         return Later(_finish_later(step, raw, call_resolver(step, state, payload, timeout, credentials, heartbeat)))
-    result = _call_direct(step, state, binding, payload, credentials, heartbeat, events)
+    run = step.frame.run
+    events.scheduled(payload, None, heartbeat)
+    if not sized:
+        _check_payload(run, events, payload)
+        if memo is not None:
+            memo[4] = True
+    request_bits = run.rng.getrandbits(128)
+    events.started()
+    call = _task_call(step, state, credentials, heartbeat, request_bits, events) if binding.arity == 2 else None
+    try:
+        result = call_direct(binding, copy_json(payload), call, request_bits, state.name, state.resource)
+    except StatesError as err:
+        events.failed(err)
+        raise
     kind = type(result)
     if kind is Later:
-        return Later(_finish_later(step, raw, result.awaitable))
+        return Later(_finish_later(step, raw, _accept_later(step, state, events, result.awaitable)))
     if kind is StatesError or isinstance(result, StatesError):
+        events.failed(result)
         return result  # type: ignore[no-any-return]
-    return finish_with_result(step, raw, result)
+    return finish_with_result(step, raw, _accept(step, state, events, result, copied=True))
 
 
 async def _finish_later(step: Step, raw: Any, result: Awaitable[Any]) -> Outcome:
@@ -325,6 +363,11 @@ async def call_resolver(
 def _schedule(run: Run, kind: TaskEvents, payload: Any, timeout: float | None, heartbeat: float | None) -> None:
     """``...Scheduled``; a payload over the quota fails the task at once."""
     kind.scheduled(payload, timeout, heartbeat)
+    _check_payload(run, kind, payload)
+
+
+def _check_payload(run: Run, kind: TaskEvents, payload: Any) -> None:
+    """Fail the task (``...Failed``, States.DataLimitExceeded) when its payload is over the quota."""
     if run.meter.data_exceeds(payload):
         err = StatesError(
             DATA_LIMIT_EXCEEDED,
@@ -351,45 +394,18 @@ def _task_call(
     )
 
 
-def _accept(step: Step, state: TaskState, kind: TaskEvents, result: Any) -> Any:
-    """A resolver's result made the task's: copied, checked, recorded as ``...Succeeded``."""
-    try:
-        result = resolver_result(state.name, result)
-    except StatesError as err:
-        kind.failed(err)
-        raise
+def _accept(step: Step, state: TaskState, kind: TaskEvents, result: Any, *, copied: bool = False) -> Any:
+    """A resolver's result made the task's: copied and checked to be JSON data (unless it is
+    ``copied`` already), checked against the quota, recorded as ``...Succeeded``."""
+    if not copied:
+        try:
+            result = resolver_result(state.name, result)
+        except StatesError as err:
+            kind.failed(err)
+            raise
     _check_result(step, state.resource, result, kind, trusted=True)  # resolver_result made it JSON data
     kind.succeeded(result)
     return result
-
-
-def _call_direct(
-    step: Step,
-    state: TaskState,
-    binding: Binding,
-    payload: Any,
-    credentials: Any,
-    heartbeat: float | None,
-    kind: TaskEvents,
-) -> Any:
-    """:func:`call_resolver` for a binding :func:`~asl.resolvers.call_direct` runs, with no
-    timeout and no mocks: the result, the error it failed with (returned), or a Later."""
-    run = step.frame.run
-    _schedule(run, kind, payload, None, heartbeat)
-    request_bits = run.rng.getrandbits(128)
-    kind.started()
-    call = _task_call(step, state, credentials, heartbeat, request_bits, kind) if binding.arity == 2 else None
-    try:
-        result = call_direct(binding, copy_json(payload), call, request_bits, state.resource)
-    except StatesError as err:
-        kind.failed(err)
-        raise
-    if type(result) is Later:
-        return Later(_accept_later(step, state, kind, result.awaitable))
-    if isinstance(result, StatesError):
-        kind.failed(result)
-        return result
-    return _accept(step, state, kind, result)
 
 
 async def _accept_later(step: Step, state: TaskState, kind: TaskEvents, result: Awaitable[Any]) -> Any:
@@ -398,7 +414,7 @@ async def _accept_later(step: Step, state: TaskState, kind: TaskEvents, result: 
     except StatesError as err:
         kind.failed(err)
         raise
-    return _accept(step, state, kind, value)
+    return _accept(step, state, kind, value, copied=True)
 
 
 def _mocked(step: Step, state: TaskState, payload: Any, kind: TaskEvents) -> Any:

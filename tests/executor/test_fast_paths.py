@@ -551,7 +551,9 @@ def _async_flaky(fails: int, result: Any) -> Any:
 @given(
     resource=st.sampled_from([RESOURCE, FUNCTION_ARN]),
     fails=st.integers(0, 3),
-    result=st.sampled_from([{"ok": 1}, [1, "two"], "text", 7, None, b'{"raw": true}', b"not json"]),
+    result=st.sampled_from(
+        [{"ok": 1}, [1, "two", 2.5], "text", 7, None, b'{"raw": true}', b"not json", {"x": float("nan")}, {1: "a"}]
+    ),
     caught=st.booleans(),
 )
 @settings(max_examples=60, deadline=None)
@@ -598,3 +600,11 @@ def test_a_two_argument_resolver_gets_the_attempt_and_request_id_of_each_call() 
     assert [attempt for attempt, _ in seen] == [0, 1, 2]
     assert [d["requestId"] for d in failed] == [request for _, request in seen[:2]]
     assert execution.output == "done"
+
+
+def test_a_lambda_result_holding_nan_fails_the_task_as_not_json_data() -> None:
+    """A Lambda function returning NaN inside its result fails with States.Runtime, as a plain resource does."""
+    definition = single(task(Resource=FUNCTION_ARN))
+    execution = asl.start(definition, {}, resolvers={"S": lambda _p: {"x": [float("nan")]}}, clock=clock())
+    assert (execution.status, execution.error) == ("FAILED", "States.Runtime")
+    assert "is not JSON data" in (execution.cause or "")
