@@ -148,8 +148,8 @@ class VirtualClock:
         advances by ``seconds`` and yields once.
         """
         self.sleeps.append(seconds)
-        loop = self._own_loop()
-        if loop is not None:
+        loop = asyncio._get_running_loop()  # None when no asyncio loop runs (trio, or a plain thread)
+        if isinstance(loop, _VirtualEventLoop) and loop.virtual_clock is self:  # this clock's own loop
             # (perf) the autojump test inlined: a retried task sleeps once per attempt
             if (
                 seconds > 0
@@ -218,14 +218,6 @@ class VirtualClock:
         self._jump(seconds)
         if self._elapsed + _TIMER_SLACK <= self._elapsed:
             self._elapsed = math.nextafter(self._elapsed, math.inf)
-
-    def _own_loop(self) -> _VirtualEventLoop | None:
-        """The running asyncio loop if it is one built by this clock, else None."""
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # no asyncio loop at all (trio, or a plain thread)
-            return None
-        return loop if isinstance(loop, _VirtualEventLoop) and loop.virtual_clock is self else None
 
 
 def real_time_section(clock: Clock) -> contextlib.AbstractContextManager[None]:

@@ -197,12 +197,13 @@ def _event_types(kind: str) -> tuple[str, str, str, str]:
 class TaskEvents:
     """Records the events of a Task's attempts on its frame."""
 
-    __slots__ = ("frame", "ident", "kept", "kind", "resource", "types")
+    __slots__ = ("clock", "execution", "frame", "ident", "kept", "kind", "resource", "types")
 
     def __init__(self, frame: Frame, resource: str) -> None:
         self.frame = frame
         self.resource = resource
-        self.kept = frame.run.execution.keep_history
+        run = frame.run
+        self.kept = run.execution.keep_history
         """Whether the events are kept (else only counted: their details are never built)."""
         kind, ident = _classify(resource)
         self.kind = kind
@@ -210,6 +211,22 @@ class TaskEvents:
         self.ident = ident
         """The details every event of the resource carries (shared: copied into each event's, never changed)."""
         self.types = _event_types(kind)
+        self.execution = run.execution if self.kept and not isinstance(frame, DetachedFrame) else None
+        """(perf) Where the hot events are noted directly (None: through the frame, which counts them)."""
+        self.clock = run.clock
+
+    def begin(self, payload: Any, heartbeat: float | None) -> None:
+        """``...Scheduled`` and ``...Started`` of a call without a timeout whose payload is within the quota."""
+        execution = self.execution
+        if execution is None or heartbeat is not None or self.kind == "Task":
+            self.scheduled(payload, None, heartbeat)
+            self.started()
+            return
+        frame = self.frame
+        now = self.clock.now()
+        types = self.types
+        scheduled = execution.note(types[0], now, frame.last_event, _RESOURCE_INPUT, self.resource, payload)
+        frame.last_event = execution.note(types[1], now, scheduled, None, self.ident)
 
     def scheduled(self, payload: Any, timeout: float | None, heartbeat: float | None) -> None:
         """``TaskScheduled`` (with the region and the parameters) or ``...Scheduled`` with the input."""
@@ -253,21 +270,30 @@ class TaskEvents:
 
     def succeeded(self, output: Any) -> None:
         """``...Succeeded`` with the result."""
-        if not self.ident:
-            self.frame.note(self.types[2], _OUTPUT, output)
+        frame = self.frame
+        if self.ident:
+            frame.note(self.types[2], None, {**self.ident, "output": output})
+        elif self.execution is not None:
+            frame.last_event = self.execution.note(self.types[2], self.clock.now(), frame.last_event, _OUTPUT, output)
         else:
-            self.frame.note(self.types[2], None, {**self.ident, "output": output})
+            frame.note(self.types[2], _OUTPUT, output)
 
     def failed(self, err: StatesError) -> None:
         """``...Failed`` with the error and cause (``...TimedOut`` for a heartbeat timeout)."""
-        if err.error == HEARTBEAT_TIMEOUT:
+        error = err.error
+        if error == HEARTBEAT_TIMEOUT:
             self.timed_out(err)
             return
         cause = err.recorded_cause  # (perf) a Lambda error's cause is written when the history is read
-        if not self.ident:
-            self.frame.note(self.types[3], _ERROR_CAUSE, err.error, cause)
+        frame = self.frame
+        if self.ident:
+            frame.note(self.types[3], None, {**self.ident, "error": error, "cause": cause})
+        elif self.execution is not None:
+            frame.last_event = self.execution.note(
+                self.types[3], self.clock.now(), frame.last_event, _ERROR_CAUSE, error, cause
+            )
         else:
-            self.frame.note(self.types[3], None, {**self.ident, "error": err.error, "cause": cause})
+            frame.note(self.types[3], _ERROR_CAUSE, error, cause)
 
     def timed_out(self, err: StatesError | None = None) -> None:
         """``...TimedOut`` (error ``States.Timeout``, or ``err``'s error and cause)."""

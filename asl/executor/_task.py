@@ -208,13 +208,14 @@ def _jsonpath_attempt(
     if binding is None or events is None:
         return Later(_finish_later(step, raw, call_resolver(step, state, payload, timeout, credentials, heartbeat)))
     run = step.frame.run
-    events.scheduled(payload, None, heartbeat)
     if not sized:
-        _check_payload(run, events, payload)
+        if run.meter.data_exceeds(payload):
+            events.scheduled(payload, None, heartbeat)
+            _check_payload(run, events, payload)  # fails the task
         if memo is not None:
             memo[4] = True
+    events.begin(payload, heartbeat)
     request_bits = run.rng.getrandbits(128)
-    events.started()
     call = _task_call(step, state, credentials, heartbeat, request_bits, events) if binding.arity == 2 else None
     try:
         result = call_direct(binding, copy_json(payload), call, request_bits, state.name, state.resource)
