@@ -203,13 +203,14 @@ class Execution:
     ) -> int:
         """(perf) :meth:`record` with the details given as their parts: packed details' ``names``
         and up to two values, or ``None`` and a dict. The executor's own events come this way."""
+        count = self._count + 1
         limit = self.max_events
-        if limit is not None and self._count + 1 >= limit and event_type not in _FINAL:
+        if limit is not None and count >= limit and event_type not in _FINAL:
             raise StatesError(RUNTIME, history_limit_cause(limit))
-        self._count += 1
+        self._count = count
         if self.keep_history:
-            self._log += (event_type, timestamp, previous, names, first, second)
-        return self._count
+            self._log.extend((event_type, timestamp, previous, names, first, second))
+        return count
 
     def record_retry(self, state_name: str) -> None:
         """Count one retry of ``state_name`` (the executor calls this when a retrier fires)."""

@@ -587,13 +587,17 @@ def _own_frames(tb: TracebackType | None) -> _StackText:
     """
     while tb is not None and tb.tb_frame.f_code.co_filename == _THIS_FILE:
         tb = tb.tb_next
-    key: list[int] = []
-    walk = tb
-    while walk is not None:
-        key.append(id(walk.tb_frame.f_code))
-        key.append(walk.tb_lasti)
-        walk = walk.tb_next
-    frozen = tuple(key)
+    frozen: tuple[int, ...]
+    if tb is not None and tb.tb_next is None:  # (perf) raised by the resolver itself, the usual case
+        frozen = (id(tb.tb_frame.f_code), tb.tb_lasti)
+    else:
+        key: list[int] = []
+        walk = tb
+        while walk is not None:
+            key.append(id(walk.tb_frame.f_code))
+            key.append(walk.tb_lasti)
+            walk = walk.tb_next
+        frozen = tuple(key)
     hit = _STACK_TEXTS.get(frozen)
     if hit is None:
         codes: list[Any] = []

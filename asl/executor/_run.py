@@ -21,8 +21,8 @@ from ..limits import use as use_bounds
 from ._frame import Frame, Run
 from ._limits import MAX_PAYLOAD_BYTES, PayloadMeter
 from ._observe import TaskMocks, current_observer
-from ._states import HANDLERS, SYNC_HANDLERS, Handler
-from ._step import Step
+from ._states import HANDLERS, SYNC_HANDLERS, Handler, SyncHandler
+from ._step import Step, entered_event
 from ._task import copy_json, task_state
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from ..clock import Clock
     from ..resolvers import ResolverTable
-    from ..states import Branch, StateMachine
+    from ..states import Branch, State, StateMachine
 
 __all__ = ["build_context", "execute", "run_branch"]
 
@@ -63,12 +63,32 @@ def _exited_event(state_type: str) -> str:
     return name
 
 
+_Plan = tuple["State", "SyncHandler | None", Handler, str, str]
+"""A state, its handler if it never waits, its handler, its entered and its exited event types."""
+_PLANS: dict[int, tuple[Branch, dict[str, _Plan]]] = {}
+
+
+def _plan(branch: Branch) -> dict[str, _Plan]:
+    """(perf) What the transition loop needs of each state of ``branch``, by name: looked up once
+    per branch (a compiled machine never changes), not once per transition."""
+    hit = _PLANS.get(id(branch))
+    if hit is not None and hit[0] is branch:
+        return hit[1]
+    plan = {
+        name: (state, SYNC_HANDLERS.get(state.type), _HANDLERS[state.type], entered_event(state.type),
+               _exited_event(state.type))
+        for name, state in branch.states.items()
+    }  # fmt: skip
+    if len(_PLANS) >= 4096:
+        _PLANS.clear()
+    _PLANS[id(branch)] = (branch, plan)  # the reference keeps the id unique
+    return plan
+
+
 async def run_branch(frame: Frame, branch: Branch, data: Any) -> Any:
     """Run ``branch`` from its StartAt state to its end; return its output."""
-    states = branch.states
+    plans = _plan(branch)
     name = branch.start_at
-    handlers = _HANDLERS
-    direct = SYNC_HANDLERS
     run = frame.run
     meter = run.meter
     observer = run.observer
@@ -77,15 +97,14 @@ async def run_branch(frame: Frame, branch: Branch, data: Any) -> Any:
         run.transitions += 1  # (reliability) count states entered; see _checkpoint
         if run.transitions >= run.next_check:
             await _checkpoint(run)
-        state = states[name]
+        state, direct, handler, entered, exited = plans[name]
         if observer is not None:
             observer.state(run.machine, name)
-        step = Step(frame, state, data)
-        handler = direct.get(state.type)
-        if handler is not None:  # a state that never waits: no coroutine to make and await
-            output, following = handler(step, data)
+        step = Step(frame, state, data, entered)
+        if direct is not None:  # a state that never waits: no coroutine to make and await
+            output, following = direct(step, data)
         else:
-            output, following = await handlers[state.type](step, data)
+            output, following = await handler(step, data)
         if observer is not None:
             observer.transition(run.machine, name, following)
         if output is not data and meter.data_exceeds(output):
@@ -95,11 +114,10 @@ async def run_branch(frame: Frame, branch: Branch, data: Any) -> Any:
                 "of bytes service limit.",
             )
         if step.assigned is None:
-            frame.note_at(now(), _EXITED.get(state.type) or _exited_event(state.type), _NAME_OUTPUT, name, output)
+            frame.note_at(now(), exited, _NAME_OUTPUT, name, output)
         else:
             _assign(frame, step, meter)
-            details = {"name": name, "output": output, "assignedVariables": step.assigned}
-            frame.record_details(_EXITED.get(state.type) or _exited_event(state.type), details)
+            frame.record_details(exited, {"name": name, "output": output, "assignedVariables": step.assigned})
         if following is None:
             return output
         data = output

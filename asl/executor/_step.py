@@ -8,7 +8,7 @@ expression that fails, an intrinsic that fails, ...) carries AWS's prefix
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..errors import QUERY_EVALUATION_ERROR, RUNTIME, StatesError
@@ -56,7 +56,8 @@ class Step(Scope):
 
     __slots__ = ("assigned", "entered_id", "entered_time", "frame", "retry_count", "state")
 
-    def __init__(self, frame: Frame, state: State, raw_input: Any) -> None:
+    def __init__(self, frame: Frame, state: State, raw_input: Any, entered: str | None = None) -> None:
+        """Enter ``state`` (``entered``: its entered event type, when the caller knows it)."""
         run = frame.run
         now = run.clock.now()
         self.frame = frame
@@ -68,9 +69,7 @@ class Step(Scope):
         self.variables = frame.variables
         self.rng = run.rng
         self._context: Mapping[str, Any] | None = None
-        self.entered_id = frame.note_at(
-            now, _ENTERED.get(state.type) or entered_event(state.type), _NAME_INPUT, state.name, raw_input
-        )
+        self.entered_id = frame.note_at(now, entered or entered_event(state.type), _NAME_INPUT, state.name, raw_input)
         if state.type == "Task" and getattr(state, "resource", "").endswith(_TOKEN_SUFFIX):
             self._context = frame.state_context(state, now)  # the token is drawn on entry
 
@@ -99,14 +98,15 @@ class Step(Scope):
         task = context.get("Task") if context is not None else None
         return task.get("Token") if task else None
 
-    def count_retry(self, new_token: str | None) -> None:
-        """One more retry: ``$$.State.RetryCount`` counts it; ``new_token`` replaces the task token."""
+    def count_retry(self, new_token: Callable[[], str]) -> None:
+        """One more retry: ``$$.State.RetryCount`` counts it; an attempt with a task token gets a
+        new one from ``new_token``."""
         self.retry_count += 1
         context = self._context
         if context is not None:  # else it is built with the count when first read
             context["State"]["RetryCount"] = self.retry_count
-            if new_token is not None and "Task" in context:
-                context["Task"] = {"Token": new_token}  # type: ignore[index]
+            if self.task_token() is not None:  # (engine) each attempt of a callback task has its own
+                context["Task"] = {"Token": new_token()}  # type: ignore[index]
 
     @property
     def scope(self) -> Scope:

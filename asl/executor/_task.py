@@ -106,8 +106,7 @@ def _retry(step: Step, retriers: Any, counts: list[int], err: StatesError) -> fl
         if run.observer is not None:
             run.observer.retry(run.machine, step.state.name, i)
         run.execution.record_retry(step.state.name)
-        # (engine) each attempt of a callback task has a token of its own
-        step.count_retry(run.new_token() if step.task_token() is not None else None)
+        step.count_retry(run.new_token)
         return delay
     return None
 
