@@ -651,7 +651,7 @@ class _LambdaErrorCause(Deferred):
 
     def __init__(self, exc: BaseException, compact: bool, request: int | str | None) -> None:
         """``request``: the request id, or the 128 bits it is made from (None: a random one)."""
-        super().__init__()
+        self._text = None  # (perf) Deferred.__init__, inlined
         try:
             self._message = str(exc)
         except Exception:

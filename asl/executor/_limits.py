@@ -114,12 +114,7 @@ class PayloadMeter:
         if limit is None:
             return False
         kind = type(value)
-        if kind is str:
-            if len(value) * _MARSHAL_FACTOR + 2 <= limit:  # at most 6 bytes a character (\\u001f)
-                return False
-        elif (kind is bool or kind is float or value is None) and limit >= 24:
-            return False  # at most 24 bytes (-2.2250738585072014e-308)
-        elif kind is dict or kind is list:
+        if kind is dict or kind is list:  # (perf) the usual case first
             if value is self._last_small:
                 return False
             memo = self._memo
@@ -138,6 +133,11 @@ class PayloadMeter:
                         self._estimate(value)
                     self._last_small = value
                     return False
+        elif kind is str:
+            if len(value) * _MARSHAL_FACTOR + 2 <= limit:  # at most 6 bytes a character (\\u001f)
+                return False
+        elif (kind is bool or kind is float or value is None) and limit >= 24:
+            return False  # at most 24 bytes (-2.2250738585072014e-308)
         return self.exceeds(value)
 
     def exceeds_total(self, variables: Any) -> bool:

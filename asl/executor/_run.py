@@ -93,14 +93,16 @@ async def run_branch(frame: Frame, branch: Branch, data: Any) -> Any:
     meter = run.meter
     observer = run.observer
     now = run.clock.now
+    moment = now()  # (perf) a state is entered when the one before it exits
     while True:
         run.transitions += 1  # (reliability) count states entered; see _checkpoint
         if run.transitions >= run.next_check:
             await _checkpoint(run)
+            moment = now()
         state, direct, handler, entered, exited = plans[name]
         if observer is not None:
             observer.state(run.machine, name)
-        step = Step(frame, state, data, entered)
+        step = Step(frame, state, data, entered, moment)
         if direct is not None:  # a state that never waits: no coroutine to make and await
             output, following = direct(step, data)
         else:
@@ -113,8 +115,9 @@ async def run_branch(frame: Frame, branch: Branch, data: Any) -> Any:
                 f"The state/task '{name}' returned a result with a size exceeding the maximum number "
                 "of bytes service limit.",
             )
+        moment = now()
         if step.assigned is None:
-            frame.note_at(now(), exited, _NAME_OUTPUT, name, output)
+            frame.note_at(moment, exited, _NAME_OUTPUT, name, output)
         else:
             _assign(frame, step, meter)
             frame.record_details(exited, {"name": name, "output": output, "assignedVariables": step.assigned})

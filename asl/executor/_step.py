@@ -56,10 +56,13 @@ class Step(Scope):
 
     __slots__ = ("assigned", "entered_id", "entered_time", "frame", "retry_count", "state")
 
-    def __init__(self, frame: Frame, state: State, raw_input: Any, entered: str | None = None) -> None:
-        """Enter ``state`` (``entered``: its entered event type, when the caller knows it)."""
+    def __init__(
+        self, frame: Frame, state: State, raw_input: Any, entered: str | None = None, now: float | None = None
+    ) -> None:
+        """Enter ``state`` (``entered``: its entered event type, ``now``: the time, when the caller knows them)."""
         run = frame.run
-        now = run.clock.now()
+        if now is None:
+            now = run.clock.now()
         self.frame = frame
         self.state = state
         self.retry_count = 0
