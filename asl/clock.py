@@ -147,37 +147,74 @@ class VirtualClock:
         other sleeps and timeouts as it would in real time. On any other loop the clock just
         advances by ``seconds`` and yields once.
         """
+        if self.jump_if_idle(seconds):
+            return
         self.sleeps.append(seconds)
         loop = asyncio._get_running_loop()  # None when no asyncio loop runs (trio, or a plain thread)
         if isinstance(loop, _VirtualEventLoop) and loop.virtual_clock is self:  # this clock's own loop
-            # (perf) the autojump test inlined: a retried task sleeps once per attempt
-            if (
-                seconds > 0
-                and not self._real_time_holds
-                and not self._autojump_threshold
-                and not loop._ready  # type: ignore[attr-defined]  # (perf) loop.is_idle(), inlined
-                and not loop._scheduled  # type: ignore[attr-defined]
-            ):
-                # Nothing else could run before this timer fires (no ready callback, no other
-                # timer, no deadline), so the loop would jump straight to it: do it here and
-                # skip two turns of the loop. A pending cancellation is still delivered, at the
-                # latest on the _CANCEL_CHECK_EVERY-th such sleep (a retried task sleeps once per
-                # attempt, and the check costs more than the rest of the sleep): only this task's
-                # own code can have cancelled a scope since it last ran, as nothing else ran.
-                target = self._elapsed + seconds
-                if target > self._elapsed and target + _TIMER_SLACK > target:  # (perf) _jump_to_timer, inlined
-                    self._elapsed = target
-                else:
-                    self._jump_to_timer(seconds)
-                self._jumps += 1
-                if self._jumps % _CANCEL_CHECK_EVERY == 0:
-                    await anyio.lowlevel.checkpoint_if_cancelled()
+            if seconds > 0 and self._idle(loop):  # the jump jump_if_idle left: it checks for a cancellation
+                self._jump_at_once(seconds)
+                await anyio.lowlevel.checkpoint_if_cancelled()
                 return
             await anyio.sleep(seconds)
             return
         if seconds > 0:
             self._jump(seconds)
         await anyio.sleep(0)
+
+    def jump_if_idle(self, seconds: float) -> bool:
+        """(perf) :meth:`sleep` without awaiting, when it would not have to wait: on this clock's
+        own loop, with nothing else ready or scheduled, advance by ``seconds`` at once, record
+        the sleep and return True. Otherwise do nothing and return False (then await
+        :meth:`sleep`).
+
+        Nothing else could run before such a timer fires (no ready callback, no other timer,
+        no deadline), so the loop would jump straight to it: doing it here skips two turns of
+        the loop. A pending cancellation is still delivered, at the latest on the
+        ``_CANCEL_CHECK_EVERY``-th such sleep, which this method leaves to :meth:`sleep` (a
+        retried task sleeps once per attempt, and the check costs more than the rest of the
+        sleep): only this task's own code can have cancelled a scope since it last ran, as
+        nothing else ran.
+        """
+        loop = asyncio._get_running_loop()
+        if not (
+            isinstance(loop, _VirtualEventLoop)
+            and loop.virtual_clock is self
+            and seconds > 0
+            and (self._jumps + 1) % _CANCEL_CHECK_EVERY
+            # (perf) _idle and _jump_at_once, inlined: a retried task sleeps once per attempt
+            and not self._real_time_holds
+            and not self._autojump_threshold
+            and not loop._ready  # type: ignore[attr-defined]
+            and not loop._scheduled  # type: ignore[attr-defined]
+        ):
+            return False
+        self.sleeps.append(seconds)
+        target = self._elapsed + seconds
+        if target > self._elapsed and target + _TIMER_SLACK > target:
+            self._elapsed = target
+        else:
+            self._jump_to_timer(seconds)
+        self._jumps += 1
+        return True
+
+    def _idle(self, loop: _VirtualEventLoop) -> bool:
+        """Whether nothing could run on ``loop`` before a timer of this clock fires."""
+        return not (
+            self._real_time_holds
+            or self._autojump_threshold
+            or loop._ready  # type: ignore[attr-defined]  # (perf) loop.is_idle(), inlined
+            or loop._scheduled  # type: ignore[attr-defined]
+        )
+
+    def _jump_at_once(self, seconds: float) -> None:
+        """Advance by ``seconds`` for a sleep that nothing else could run before."""
+        target = self._elapsed + seconds
+        if target > self._elapsed and target + _TIMER_SLACK > target:  # (perf) _jump_to_timer, inlined
+            self._elapsed = target
+        else:
+            self._jump_to_timer(seconds)
+        self._jumps += 1
 
     def loop_factory(self) -> Callable[[], asyncio.AbstractEventLoop]:
         """A factory for an asyncio loop whose time is this clock and whose timers skip ahead."""

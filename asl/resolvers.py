@@ -585,11 +585,16 @@ def _own_frames(tb: TracebackType | None) -> _StackText:
     object hashes its constants); the entry keeps the code objects alive, so no other code
     object can take one of those ids while the entry exists.
     """
-    while tb is not None and tb.tb_frame.f_code.co_filename == _THIS_FILE:
+    code = None
+    while tb is not None:
+        code = tb.tb_frame.f_code  # (perf) each attribute of a traceback or frame is a slow lookup
+        if code.co_filename != _THIS_FILE:
+            break
         tb = tb.tb_next
     frozen: tuple[int, ...]
-    if tb is not None and tb.tb_next is None:  # (perf) raised by the resolver itself, the usual case
-        frozen = (id(tb.tb_frame.f_code), tb.tb_lasti)
+    following = tb.tb_next if tb is not None else None
+    if tb is not None and following is None:  # (perf) raised by the resolver itself, the usual case
+        frozen = (id(code), tb.tb_lasti)
     else:
         key: list[int] = []
         walk = tb

@@ -283,6 +283,63 @@ def test_sleep_on_another_virtual_clocks_loop_advances_own_clock() -> None:
     assert other.now() == START
 
 
+def test_jump_if_idle_jumps_on_its_own_idle_loop() -> None:
+    """On the clock's own loop with nothing else to run, jump_if_idle advances and records the sleep."""
+    clock = VirtualClock(START)
+
+    async def main() -> bool:
+        return clock.jump_if_idle(30)
+
+    assert run_on(clock, main) is True
+    assert (clock.now(), clock.sleeps) == (START + 30, [30])
+
+
+def test_jump_if_idle_declines_off_its_own_loop() -> None:
+    """Outside the clock's own loop (no loop, or the default one) jump_if_idle does nothing."""
+    clock = VirtualClock(START)
+
+    async def main() -> bool:
+        return clock.jump_if_idle(30)
+
+    assert clock.jump_if_idle(30) is False
+    assert anyio.run(main, backend="asyncio") is False
+    assert (clock.now(), clock.sleeps) == (START, [])
+
+
+def test_jump_if_idle_declines_while_a_timer_is_pending() -> None:
+    """With another sleeper's timer pending, jump_if_idle leaves the wait to sleep()."""
+    clock = VirtualClock(START)
+    answers: list[bool] = []
+
+    async def main() -> None:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(anyio.sleep, 5)
+            await anyio.sleep(0)  # the other task is now waiting on its timer
+            answers.append(clock.jump_if_idle(30))
+
+    run_on(clock, main)
+    assert answers == [False]
+    assert clock.sleeps == []
+
+
+def test_jump_if_idle_leaves_every_sixteenth_jump_to_sleep() -> None:
+    """Every 16th idle jump is left to sleep(), which also checks for a pending cancellation."""
+    clock = VirtualClock(START)
+
+    async def main() -> list[bool]:
+        answers = []
+        for _ in range(32):
+            jumped = clock.jump_if_idle(1)
+            if not jumped:
+                await clock.sleep(1)
+            answers.append(jumped)
+        return answers
+
+    answers = run_on(clock, main)
+    assert [i for i, jumped in enumerate(answers) if not jumped] == [15, 31]
+    assert (clock.now(), clock.sleeps) == (START + 32, [1] * 32)
+
+
 # --- properties --------------------------------------------------------------------------
 
 

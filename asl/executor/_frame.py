@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from .._time import format_timestamp
+from ..clock import VirtualClock
 from ._limits import PayloadMeter
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ class Run:
         "bindings_table",
         "clock",
         "execution",
+        "jump_if_idle",
         "machine",
         "max_transitions",
         "meter",
@@ -57,6 +59,8 @@ class Run:
         self.execution = execution
         self.resolvers = resolvers
         self.clock = clock
+        self.jump_if_idle = clock.jump_if_idle if isinstance(clock, VirtualClock) else None
+        """(perf) The clock's sleep that needs no await when nothing else could run (VirtualClock)."""
         self.rng = rng
         self.base_context = base_context
         self.meter = meter

@@ -55,7 +55,9 @@ async def with_retry_catch(step: Step, raw: Any, attempt: Callable[[], Awaitable
         if isinstance(recovered, tuple):
             return recovered
         if recovered > 0:
-            await step.frame.run.clock.sleep(recovered)
+            run = step.frame.run
+            if run.jump_if_idle is None or not run.jump_if_idle(recovered):
+                await run.clock.sleep(recovered)
 
 
 def _recover(step: Step, raw: Any, counts: list[int], err: StatesError) -> float | Outcome:
@@ -154,7 +156,9 @@ async def task_state(step: Step, raw: Any) -> Outcome:
         if isinstance(recovered, tuple):
             return recovered
         if recovered > 0:
-            await step.frame.run.clock.sleep(recovered)
+            run = step.frame.run
+            if run.jump_if_idle is None or not run.jump_if_idle(recovered):
+                await run.clock.sleep(recovered)
 
 
 def _direct_binding(run: Run, state: TaskState) -> Binding | None:
