@@ -212,6 +212,33 @@ class Execution:
             self._log.extend((event_type, timestamp, previous, names, first, second))
         return count
 
+    def note_pair(
+        self,
+        event_type: str,
+        timestamp: float,
+        previous: int,
+        names: tuple[str, ...] | None,
+        first: Any,
+        second: Any,
+        next_type: str,
+        next_names: tuple[str, ...] | None,
+        next_first: Any,
+    ) -> int:
+        """(perf) Two events at once, the second following the first (a task's ``...Scheduled``
+        and ``...Started``); the id of the second."""
+        count = self._count + 2
+        limit = self.max_events
+        if limit is not None and count >= limit:  # one at a time, so that the limit fails on the right one
+            self.note(event_type, timestamp, previous, names, first, second)
+            return self.note(next_type, timestamp, count - 1, next_names, next_first)
+        self._count = count
+        if self.keep_history:
+            self._log.extend(
+                (event_type, timestamp, previous, names, first, second, next_type, timestamp, count - 1, next_names,
+                 next_first, None)
+            )  # fmt: skip
+        return count
+
     def record_retry(self, state_name: str) -> None:
         """Count one retry of ``state_name`` (the executor calls this when a retrier fires)."""
         self._retries[state_name] += 1

@@ -593,6 +593,33 @@ def test_max_events_lets_the_final_event_take_the_last_place() -> None:
     assert execution.record("ExecutionFailed", 0.0, 1, {}) == 2
 
 
+@pytest.mark.parametrize("limit", [2, 3, 4])
+def test_a_pair_of_events_under_max_events_fails_on_the_one_that_takes_the_last_place(limit: int) -> None:
+    """note_pair records its two events one at a time near the limit: the one taking the last place fails."""
+    execution = Execution(name="n", arn="a", max_events=limit)
+    execution.record("ExecutionStarted", 0.0, 0, {})
+    if limit == 4:
+        assert execution.note_pair("TaskScheduled", 0.0, 1, None, {}, None, "TaskStarted", None, {}) == 3
+        return
+    with pytest.raises(asl.StatesError):
+        execution.note_pair("TaskScheduled", 0.0, 1, None, {}, None, "TaskStarted", None, {})
+    assert len(execution.events) == limit - 1
+
+
+def test_a_pair_of_events_reads_back_as_two_chained_events() -> None:
+    """note_pair's events get consecutive ids, the second following the first, with their own details."""
+    execution = Execution(name="n", arn="a")
+    execution.record("ExecutionStarted", 0.0, 0, {})
+    last = execution.note_pair("LambdaFunctionScheduled", 2.0, 1, ("resource", "input"), "r", {"x": 1},
+                               "LambdaFunctionStarted", None, {})  # fmt: skip
+    assert last == 3
+    assert execution.events[1:] == [
+        {"id": 2, "previousEventId": 1, "type": "LambdaFunctionScheduled", "timestamp": 2.0, "resource": "r",
+         "input": {"x": 1}},
+        {"id": 3, "previousEventId": 2, "type": "LambdaFunctionStarted", "timestamp": 2.0},
+    ]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     "details",
     [

@@ -42,6 +42,22 @@ class LiveExecution(Execution):
         self.wake()
         return event_id
 
+    def note_pair(
+        self,
+        event_type: str,
+        timestamp: float,
+        previous: int,
+        names: tuple[str, ...] | None,
+        first: Any,
+        second: Any,
+        next_type: str,
+        next_names: tuple[str, ...] | None,
+        next_first: Any,
+    ) -> int:
+        """Append two history events (each through :meth:`note`, so followers see both)."""
+        self.note(event_type, timestamp, previous, names, first, second)
+        return self.note(next_type, timestamp, self.last_event_id, next_names, next_first)
+
     def wake(self) -> None:
         """Wake every :meth:`changed` waiter."""
         if self._changed is not None:

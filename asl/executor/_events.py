@@ -223,10 +223,18 @@ class TaskEvents:
             self.started()
             return
         frame = self.frame
-        now = self.clock.now()
         types = self.types
-        scheduled = execution.note(types[0], now, frame.last_event, _RESOURCE_INPUT, self.resource, payload)
-        frame.last_event = execution.note(types[1], now, scheduled, None, self.ident)
+        frame.last_event = execution.note_pair(
+            types[0],
+            self.clock.now(),
+            frame.last_event,
+            _RESOURCE_INPUT,
+            self.resource,
+            payload,
+            types[1],
+            None,
+            self.ident,
+        )
 
     def scheduled(self, payload: Any, timeout: float | None, heartbeat: float | None) -> None:
         """``TaskScheduled`` (with the region and the parameters) or ``...Scheduled`` with the input."""

@@ -62,19 +62,33 @@ async def with_retry_catch(step: Step, raw: Any, attempt: Callable[[], Awaitable
 
 def _recover(step: Step, raw: Any, counts: list[int], err: StatesError) -> float | Outcome:
     """After a failed attempt: the backoff before the next one (a float), or the output and
-    next state of the catcher that caught ``err``. Raises ``err`` when it is final."""
-    if err.error == RUNTIME:
+    next state of the catcher that caught ``err``. Raises ``err`` when it is final.
+
+    The first retrier whose ErrorEquals matches decides: it retries while it has attempts left.
+    """
+    error = err.error
+    if error == RUNTIME:
         raise err
     state: Any = step.state
-    delay = _retry(step, state.retry, counts, err)
-    if delay is not None:
-        return delay
+    for i, retrier in enumerate(state.retry):
+        if _matches(retrier.error_equals, error):
+            count = counts[i]
+            if count >= retrier.max_attempts:
+                break
+            run = step.frame.run
+            delay = retrier_delay(retrier, count, run.rng)
+            counts[i] = count + 1
+            if run.observer is not None:
+                run.observer.retry(run.machine, state.name, i)
+            run.execution.record_retry(state.name)
+            step.count_retry(run.new_token)
+            return delay
     state_failed(step, err)
     for index, catcher in enumerate(state.catch):
-        if _matches(catcher.error_equals, err.error):
+        if _matches(catcher.error_equals, error):
             observer = step.frame.run.observer
             if observer is not None:
-                observer.catch(step.frame.run.machine, step.state.name, index)
+                observer.catch(step.frame.run.machine, state.name, index)
             return _caught(step, catcher, raw, err)
     raise err
 
@@ -91,26 +105,6 @@ def _matches(error_equals: tuple[str, ...], error: str) -> bool:
             _MATCHES.clear()
         hit = _MATCHES[key] = matches(error_equals, error)
     return hit
-
-
-def _retry(step: Step, retriers: Any, counts: list[int], err: StatesError) -> float | None:
-    """The backoff before the next attempt, by the first retrier matching ``err``; None when it may not retry."""
-    error = err.error
-    for i, retrier in enumerate(retriers):
-        if not _matches(retrier.error_equals, error):
-            continue
-        count = counts[i]
-        if count >= retrier.max_attempts:
-            return None
-        run = step.frame.run
-        delay = retrier_delay(retrier, count, run.rng)
-        counts[i] = count + 1
-        if run.observer is not None:
-            run.observer.retry(run.machine, step.state.name, i)
-        run.execution.record_retry(step.state.name)
-        step.count_retry(run.new_token)
-        return delay
-    return None
 
 
 def _caught(step: Step, catcher: Catcher, raw: Any, err: StatesError) -> Outcome:
