@@ -2,6 +2,7 @@
 
     python bench/run.py                        # asl only, median of 3 runs
     python bench/run.py --workloads pass_chain --repeat 5
+    python bench/run.py --peers --peer-engines node --rounds 5   # engines take turns, 5 times
     python bench/run.py --smoke                # every workload at a tiny size, outputs checked (CI)
     ASL_PEERS_DIR=~/.cache/asl-peers python bench/run.py --peers --peer-engines node,moto,plain \\
         --peer-scale moto=0.05                 # moto at 1/20 of each size: it is that slow
@@ -79,6 +80,17 @@ class Result:
 
 def _sized(workload: suite.Workload, engine: str, n: int) -> Result:
     return Result(engine, workload.name, n, workload.transitions(n))
+
+
+def _pool(pooled: dict[str, Result], result: Result) -> None:
+    """Add one round's result of an engine to its earlier rounds' (timed runs pooled; any failure kept)."""
+    first = pooled.setdefault(result.engine, result)
+    if first is result:
+        return
+    first.seconds += result.seconds
+    first.setup += result.setup
+    first.ok = first.ok and result.ok
+    first.error = first.error or result.error
 
 
 def _warmup_n(n: int) -> int:
@@ -326,6 +338,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per workload (median reported)")
     parser.add_argument("--workloads", default=",".join(suite.DEFAULT_WORKLOADS), help="comma list of names")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="run every engine this many times in turn, pooling the timed runs"
+    )
     parser.add_argument("--warmup", type=int, default=1, choices=[0, 1], help="1: an untimed run at n/50")
     parser.add_argument("--n", default="", metavar="NAME=N,...", help="sizes other than the default ones")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, one run, asl only: a quick crash check")
@@ -347,21 +362,26 @@ def main(argv: list[str] | None = None) -> int:
     sizes = _pairs(args.n, int, "--n")
     scales = _pairs(args.peer_scale, float, "--peer-scale")
     repeat, warmup = (1, False) if args.smoke else (args.repeat, bool(args.warmup))
+    rounds = 1 if args.smoke else max(1, args.rounds)
     peers_dir = Path(os.environ.get("ASL_PEERS_DIR", Path.home() / ".cache" / "asl-peers")).expanduser()
     started = time.perf_counter()
     results: list[Result] = []
     for name in names:
         workload = suite.WORKLOADS[name]
         n = SMOKE_N.get(name, 1) if args.smoke else sizes.get(name, workload.default_n)
-        batch = [run_asl(workload, repeat, warmup, n)]
-        for peer in peers:
-            peer_n = max(1, round(n * scales.get(peer, 1.0)))
-            batch.append(PEER_RUNNERS[peer](PeerJob(workload, peer_n, repeat, warmup, peers_dir, args.timeout)))
-        results += batch
-        for r in batch:
-            status = f"{r.median:.3f} s" if r.seconds else "error"
-            print(f"  {name:20s} {r.engine:5s} n={r.n:<6d} {status} ok={r.ok}", file=sys.stderr, flush=True)
-    label = "smoke run (tiny sizes, 1 run)" if args.smoke else f"median of {repeat} runs"
+        pooled: dict[str, Result] = {}
+        for _ in range(rounds):  # (rounds > 1) the engines take turns, so a slow spell hits them alike
+            batch = [run_asl(workload, repeat, warmup, n)]
+            for peer in peers:
+                peer_n = max(1, round(n * scales.get(peer, 1.0)))
+                batch.append(PEER_RUNNERS[peer](PeerJob(workload, peer_n, repeat, warmup, peers_dir, args.timeout)))
+            for r in batch:
+                status = f"{r.median:.3f} s" if r.seconds else "error"
+                print(f"  {name:20s} {r.engine:5s} n={r.n:<6d} {status} ok={r.ok}", file=sys.stderr, flush=True)
+                _pool(pooled, r)
+        results += pooled.values()
+    runs = f"{repeat} runs" if rounds == 1 else f"{rounds} rounds of {repeat} runs, engines taking turns"
+    label = "smoke run (tiny sizes, 1 run)" if args.smoke else f"median of {runs}"
     print(f"{machine()}; {label}; {time.strftime('%Y-%m-%d %H:%M')}\n")
     print(table(results, names, peers))
     if args.smoke:
