@@ -150,6 +150,8 @@ class StatesError(ASLError):
     Raise it from a resolver to fail the task with exactly this error and cause.
     """
 
+    __slots__ = ("_cause", "error")  # (perf) no attribute dict to make: a retried task makes many
+
     def __init__(self, error: str, cause: str | None = None) -> None:
         self.error = error
         self._cause: str | Deferred | None = cause
