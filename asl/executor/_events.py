@@ -49,6 +49,28 @@ _OUTPUT = ("output",)
 _ERROR_CAUSE = ("error", "cause")
 
 
+class _IdCounter:
+    """The recorder of detached frames: counts the ids of a child execution's events, keeps nothing."""
+
+    __slots__ = ("ids",)
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+
+    def note(
+        self,
+        event_type: str,
+        timestamp: float,
+        previous: int,
+        names: tuple[str, ...] | None,
+        first: Any = None,
+        second: Any = None,
+    ) -> int:
+        """Count an event; its id."""
+        self.ids[0] += 1
+        return self.ids[0]
+
+
 class DetachedFrame(Frame):
     """A frame whose events stay out of the execution's history: a distributed Map's child.
 
@@ -63,6 +85,7 @@ class DetachedFrame(Frame):
     def __init__(self, frame: Frame, context: dict[str, Any], ids: list[int] | None = None) -> None:
         super().__init__(frame.run, {}, context, 1)
         self.ids = ids if ids is not None else [1]
+        self.recorder = _IdCounter(self.ids)
 
     def record(self, event_type: str, **details: Any) -> int:
         """Count an event without keeping it."""
@@ -75,10 +98,6 @@ class DetachedFrame(Frame):
         return self.record(event_type)
 
     def note(self, event_type: str, names: tuple[str, ...] | None, first: Any = None, second: Any = None) -> int:
-        """Count an event without keeping it."""
-        return self.record(event_type)
-
-    def note_at(self, timestamp: float, event_type: str, names: tuple[str, ...], first: Any, second: Any = None) -> int:
         """Count an event without keeping it."""
         return self.record(event_type)
 

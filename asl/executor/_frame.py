@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .._time import format_timestamp
 from ..clock import VirtualClock
@@ -106,6 +106,22 @@ class Run:
         return "".join(f"{self.rng.getrandbits(32):08x}" for _ in range(8))
 
 
+class Recorder(Protocol):
+    """Where events are noted: :class:`asl.Execution`, or a counter of ids that keeps nothing."""
+
+    def note(
+        self,
+        event_type: str,
+        timestamp: float,
+        previous: int,
+        names: tuple[str, ...] | None,
+        first: Any = None,
+        second: Any = None,
+    ) -> int:
+        """Note one event; its id."""
+        ...
+
+
 class Frame:
     """One thread of control: the top level, a Parallel branch or a Map iteration.
 
@@ -113,7 +129,7 @@ class Frame:
     its assignments never leak out) and the id of its latest event.
     """
 
-    __slots__ = ("context", "last_event", "outer_names", "run", "variables")
+    __slots__ = ("context", "last_event", "outer_names", "recorder", "run", "variables")
 
     def __init__(
         self,
@@ -124,6 +140,9 @@ class Frame:
         outer_names: frozenset[str] = frozenset(),
     ) -> None:
         self.run = run
+        self.recorder: Recorder = run.execution
+        """(perf) What the executor notes this frame's events on (:meth:`asl.Execution.note`):
+        the execution, or for a detached frame a counter of ids."""
         self.variables = variables
         self.context = context
         self.last_event = last_event
@@ -155,12 +174,6 @@ class Frame:
         execution = run.execution
         now = run.clock.now() if execution.keep_history else 0.0
         event_id = execution.note(event_type, now, self.last_event, names, first, second)
-        self.last_event = event_id
-        return event_id
-
-    def note_at(self, timestamp: float, event_type: str, names: tuple[str, ...], first: Any, second: Any = None) -> int:
-        """:meth:`note` at the time given (the transition loop's fast path)."""
-        event_id = self.run.execution.note(event_type, timestamp, self.last_event, names, first, second)
         self.last_event = event_id
         return event_id
 

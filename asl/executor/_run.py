@@ -117,7 +117,7 @@ async def run_branch(frame: Frame, branch: Branch, data: Any) -> Any:
             )
         moment = now()
         if step.assigned is None:
-            frame.note_at(moment, exited, _NAME_OUTPUT, name, output)
+            frame.last_event = frame.recorder.note(exited, moment, frame.last_event, _NAME_OUTPUT, name, output)
         else:
             _assign(frame, step, meter)
             frame.record_details(exited, {"name": name, "output": output, "assignedVariables": step.assigned})

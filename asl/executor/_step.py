@@ -72,7 +72,9 @@ class Step(Scope):
         self.variables = frame.variables
         self.rng = run.rng
         self._context: Mapping[str, Any] | None = None
-        self.entered_id = frame.note_at(now, entered or entered_event(state.type), _NAME_INPUT, state.name, raw_input)
+        self.entered_id = frame.last_event = frame.recorder.note(
+            entered or entered_event(state.type), now, frame.last_event, _NAME_INPUT, state.name, raw_input
+        )
         if state.type == "Task" and getattr(state, "resource", "").endswith(_TOKEN_SUFFIX):
             self._context = frame.state_context(state, now)  # the token is drawn on entry
 
