@@ -40,6 +40,7 @@ class Run:
         "observer",
         "resolvers",
         "rng",
+        "task_plans",
         "transitions",
     )
 
@@ -76,6 +77,9 @@ class Run:
         self.next_check = 64
         self.bindings: dict[tuple[str, str], Any] = {}
         """Resolver bindings found for (state name, resource), when the payload cannot change them."""
+        self.task_plans: dict[int, tuple[Any, Any, bool, Any]] = {}
+        """(perf) Per Task state (by id, the state and the resolver table kept): whether its attempts
+        reuse their inputs, and its direct binding (see ``asl.executor._task``)."""
         self.bindings_table: Any = resolvers
         """The resolver table ``bindings`` were found in (forgotten if ``resolvers`` is replaced)."""
         """The transition count at which the loop next yields and checks the bound."""

@@ -129,9 +129,14 @@ async def task_state(step: Step, raw: Any) -> Outcome:
     state: TaskState = step.state  # type: ignore[assignment]
     if state.query_language == JSONATA:
         return await with_retry_catch(step, raw, lambda: _jsonata_attempt(step, state, raw))
-    memo: list[Any] | None = [] if state.retry and _inputs_repeat(state) else None
+    run = step.frame.run
+    plan = run.task_plans.get(id(state))  # (perf) decided once per state and resolver table
+    if plan is None or plan[0] is not state or plan[1] is not run.resolvers:
+        repeats = bool(state.retry) and _inputs_repeat(state)
+        plan = run.task_plans[id(state)] = (state, run.resolvers, repeats, _direct_binding(run, state))
+    _, _, repeats, binding = plan
+    memo: list[Any] | None = [] if repeats else None
     counts = [0] * len(state.retry)
-    binding = _direct_binding(step.frame.run, state)
     events = TaskEvents(step.frame, state.resource) if binding is not None else None
     while True:
         step.assigned = None
