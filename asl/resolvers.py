@@ -517,7 +517,7 @@ def call_direct(
     the request id of an error's cause.
     """
     try:
-        arity = binding.arity
+        arity = binding.arity  # (perf) as in _call, not through a shared helper: one frame fewer in every traceback
         if arity == 1:
             out = binding.resolver(payload)
         elif arity == 2:

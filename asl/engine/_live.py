@@ -27,35 +27,19 @@ class LiveExecution(Execution):
     """The id of the latest event recorded."""
     _changed: anyio.Event | None = attrs.field(default=None, init=False, repr=False)
 
-    def note(
-        self,
-        event_type: str,
-        timestamp: float,
-        previous: int,
-        names: tuple[str, ...] | None,
-        first: Any = None,
-        second: Any = None,
-    ) -> int:
-        """Append one history event and wake the followers (every event is recorded through here)."""
-        event_id = super().note(event_type, timestamp, previous, names, first, second)
+    def note(self, *event: Any) -> int:
+        """Append one history event (:meth:`asl.Execution.note`'s arguments) and wake the followers;
+        every event is recorded through here."""
+        event_id = super().note(*event)
         self.last_event_id = event_id
         self.wake()
         return event_id
 
-    def note_pair(
-        self,
-        event_type: str,
-        timestamp: float,
-        previous: int,
-        names: tuple[str, ...] | None,
-        first: Any,
-        second: Any,
-        next_type: str,
-        next_names: tuple[str, ...] | None,
-        next_first: Any,
-    ) -> int:
-        """Append two history events (each through :meth:`note`, so followers see both)."""
-        self.note(event_type, timestamp, previous, names, first, second)
+    def note_pair(self, *events: Any) -> int:
+        """Append two history events (:meth:`asl.Execution.note_pair`'s arguments), each through
+        :meth:`note`, so that followers see both."""
+        first_type, timestamp, previous, names, first, second, next_type, next_names, next_first = events
+        self.note(first_type, timestamp, previous, names, first, second)
         return self.note(next_type, timestamp, self.last_event_id, next_names, next_first)
 
     def wake(self) -> None:

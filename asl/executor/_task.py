@@ -54,10 +54,14 @@ async def with_retry_catch(step: Step, raw: Any, attempt: Callable[[], Awaitable
             recovered = _recover(step, raw, counts, err)
         if isinstance(recovered, tuple):
             return recovered
-        if recovered > 0:
-            run = step.frame.run
-            if run.jump_if_idle is None or not run.jump_if_idle(recovered):
-                await run.clock.sleep(recovered)
+        if _must_wait(step.frame.run, recovered):
+            await step.frame.run.clock.sleep(recovered)
+
+
+def _must_wait(run: Run, delay: float) -> bool:
+    """Whether a retry's backoff has to be awaited (``clock.sleep``): not when it is 0, nor when
+    a virtual clock could jump it at once (:meth:`~asl.clock.VirtualClock.jump_if_idle`)."""
+    return delay > 0 and (run.jump_if_idle is None or not run.jump_if_idle(delay))
 
 
 def _recover(step: Step, raw: Any, counts: list[int], err: StatesError) -> float | Outcome:
@@ -154,10 +158,8 @@ async def task_state(step: Step, raw: Any) -> Outcome:
         recovered = _recover(step, raw, counts, err)
         if isinstance(recovered, tuple):
             return recovered
-        if recovered > 0:
-            run = step.frame.run
-            if run.jump_if_idle is None or not run.jump_if_idle(recovered):
-                await run.clock.sleep(recovered)
+        if _must_wait(step.frame.run, recovered):
+            await step.frame.run.clock.sleep(recovered)
 
 
 def _direct_binding(run: Run, state: TaskState) -> Binding | None:
