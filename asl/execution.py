@@ -1,6 +1,6 @@
 """The record of one execution: its status, output or error, and its history events.
 
-Events are recorded as cheap tuples and read in two shapes:
+Events are recorded in one flat list (six slots each, no object of their own) and read in two shapes:
 
 * :attr:`Execution.events`: one flat dict per event, ``id``, ``previousEventId``, ``type``,
   ``timestamp`` (seconds since the epoch) and the type's details as Python values
