@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .._time import format_timestamp
@@ -113,16 +114,9 @@ class Run:
 class Recorder(Protocol):
     """Where events are noted: :class:`asl.Execution`, or a counter of ids that keeps nothing."""
 
-    def note(
-        self,
-        event_type: str,
-        timestamp: float,
-        previous: int,
-        names: tuple[str, ...] | None,
-        first: Any = None,
-        second: Any = None,
-    ) -> int:
-        """Note one event; its id."""
+    @property
+    def note(self) -> Callable[..., int]:
+        """Note one event (:meth:`asl.Execution.note`'s arguments); its id."""
         ...
 
 
